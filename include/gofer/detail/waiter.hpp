@@ -1,0 +1,166 @@
+// gofer/detail/waiter.hpp - how a goroutine blocks on channels and is woken.
+//
+// A goroutine that must block in send, recv or select creates one `parker` on
+// its stack, and one `waiter` per channel case (Go: sudog), and links each
+// waiter into its channel's send or receive queue. Whoever completes one of
+// those operations for it - a peer on the other side of a channel, close(), or
+// the runtime's shutdown - first *claims* the parker (Go: the selectDone CAS in
+// runtime/chan.go dequeue), so exactly one case of a select ever runs. The
+// claimer then moves the value, records the winning waiter, and wakes the
+// goroutine.
+//
+// Parker states (the only transitions):
+//   waiting --claim (CAS, by one claimer)--> claimed --wake()--> completed
+//
+// Invariants:
+//   - A waiter is linked into at most one queue, and only while its `queued`
+//     flag is set; both are guarded by that channel's lock.
+//   - Only the claimer writes `winner`, `unwound` and the winning waiter's
+//     `success` and slot, and it does so before wake() publishes `completed`
+//     (release); the owner reads them after it resumes (acquire).
+//   - The owner holds `park_lock` from before its waiters become reachable
+//     until after it has switched out (Boost.Fiber releases the lock after the
+//     context switch). wake() takes that lock before scheduling the owner, so
+//     a goroutine is never scheduled while it is still running.
+//   - wake() does not touch the parker after scheduling its owner: the owner
+//     may already be running on another thread and return, ending the
+//     parker's lifetime.
+//   - After it resumes, the owner unlinks its other waiters, relocking each
+//     channel, before its stack frame (and the waiters) go away.
+//
+// Lock order: channel locks (ascending address) -> parker's park_lock ->
+// the runtime's registry lock -> scheduler locks. A claimer never wakes a
+// goroutine while holding a channel lock.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include <boost/fiber/context.hpp>
+#include <boost/fiber/detail/spinlock.hpp>
+
+namespace gofer::detail {
+
+using spinlock = boost::fibers::detail::spinlock;
+using spinlock_lock = boost::fibers::detail::spinlock_lock;
+
+struct parker;
+class runtime;
+
+// One case of a blocked operation, linked into one channel's queue.
+// Go: runtime/runtime2.go sudog.
+struct waiter {
+  waiter* prev = nullptr;
+  waiter* next = nullptr;  // also links claimed waiters in close()'s wake list
+  bool queued = false;     // guarded by the channel's lock
+  parker* owner = nullptr;
+  // send: the T to move from; recv: the std::optional<T> to emplace into.
+  void* slot = nullptr;
+  std::uint32_t case_index = 0;
+  // Written by the claimer: true if the value moved, false if the channel closed.
+  bool success = false;
+};
+
+// The blocked goroutine itself: one per blocking send, recv or select.
+struct parker {
+  enum : std::uint32_t { waiting = 0, claimed = 1, completed = 2 };
+
+  std::atomic<std::uint32_t> state{waiting};
+  waiter* winner = nullptr;  // the case that ran; null when unwound
+  bool unwound = false;      // claimed by runtime shutdown: unwind the goroutine
+  boost::fibers::context* context = nullptr;
+  spinlock park_lock;
+  // The runtime whose registry of parked goroutines holds this parker (null
+  // outside gofer::run), and the links in it, guarded by the registry's lock.
+  runtime* registry = nullptr;
+  parker* registry_prev = nullptr;
+  parker* registry_next = nullptr;
+  parker* unwind_next = nullptr;  // shutdown's list of parkers to unwind
+
+  // The first caller wins; every later one gets false. Go: selectDone CAS.
+  bool try_claim() noexcept {
+    std::uint32_t expected = waiting;
+    return state.compare_exchange_strong(expected, claimed, std::memory_order_acq_rel,
+                                         std::memory_order_relaxed);
+  }
+};
+
+// A FIFO of waiters. Go: runtime/chan.go waitq. Guarded by its channel's lock.
+class wait_queue {
+ public:
+  bool empty() const noexcept { return first_ == nullptr; }
+
+  void push_back(waiter& w) noexcept {
+    w.prev = last_;
+    w.next = nullptr;
+    if (last_ != nullptr) {
+      last_->next = &w;
+    } else {
+      first_ = &w;
+    }
+    last_ = &w;
+    w.queued = true;
+  }
+
+  void remove(waiter& w) noexcept {
+    if (!w.queued) return;
+    (w.prev != nullptr ? w.prev->next : first_) = w.next;
+    (w.next != nullptr ? w.next->prev : last_) = w.prev;
+    w.prev = w.next = nullptr;
+    w.queued = false;
+  }
+
+  // Unlinks waiters from the front until one whose parker this call claims;
+  // returns it (its parker's winner set), or null when none is left. Waiters
+  // whose select another case already won are dropped on the way, as Go's
+  // dequeue does.
+  waiter* claim_first() noexcept {
+    while (waiter* w = first_) {
+      remove(*w);
+      if (w->owner->try_claim()) {
+        w->owner->winner = w;
+        return w;
+      }
+    }
+    return nullptr;
+  }
+
+ private:
+  waiter* first_ = nullptr;
+  waiter* last_ = nullptr;
+};
+
+// Publishes the claimer's writes and schedules the parked owner. Call with no
+// channel lock held, after try_claim() succeeded. Never touches `p` after
+// scheduling (see the invariants above).
+inline void wake(parker& p) noexcept {
+  boost::fibers::context* const owner = p.context;
+  p.state.store(parker::completed, std::memory_order_release);
+  // The owner releases park_lock only after it has switched out.
+  { spinlock_lock switched_out{p.park_lock}; }
+  boost::fibers::context::active()->schedule(owner);
+}
+
+// Thrown into a goroutine that is blocked when gofer::run's main returns, so
+// that its stack unwinds and its destructors run. Deliberately not derived
+// from std::exception: user code must not catch and swallow it.
+struct goroutine_exit {};
+
+// The two halves of parking. The caller holds the locks of every channel it
+// is about to enqueue on.
+//
+// begin_park: records the current context, takes park_lock into `park_lock`
+// and registers `p` with the current runtime. Returns false (holding nothing
+// new) if the runtime is shutting down: the caller must not enqueue, and
+// should unlock its channels and throw goroutine_exit.
+bool begin_park(parker& p, spinlock_lock& park_lock) noexcept;
+
+// suspend: switches away, releasing park_lock after the switch; returns once
+// a claimer has woken `p`, unregistered.
+void suspend(parker& p, spinlock_lock& park_lock) noexcept;
+
+// Blocks forever (a nil channel, an empty select): only runtime shutdown can
+// end it, by throwing goroutine_exit.
+[[noreturn]] void block_forever();
+
+}  // namespace gofer::detail

@@ -1,0 +1,50 @@
+// gofer/errors.hpp - the exceptions gofer throws where Go panics.
+//
+// gofer has three kinds of failure, as Go does:
+//   - misuse that Go answers with a panic throws an exception derived from
+//     gofer::error (send on a closed channel, close of a closed channel, ...);
+//   - expected outcomes are return values (recv reports "closed", try_send
+//     reports "would block");
+//   - broken internal invariants abort through GOFER_ASSERT.
+// Each exception's what() is Go's panic text, so a message reads the same in
+// both languages.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace gofer {
+
+// Base of every exception gofer throws for misuse. Catch this to catch them all.
+class error : public std::logic_error {
+ public:
+  using std::logic_error::logic_error;
+};
+
+// Go: runtime/chan.go chansend "send on closed channel".
+class send_on_closed_channel : public error {
+ public:
+  send_on_closed_channel() : error("send on closed channel") {}
+};
+
+// Go: runtime/chan.go closechan "close of closed channel".
+class close_of_closed_channel : public error {
+ public:
+  close_of_closed_channel() : error("close of closed channel") {}
+};
+
+// Go: runtime/chan.go closechan "close of nil channel".
+class close_of_nil_channel : public error {
+ public:
+  close_of_nil_channel() : error("close of nil channel") {}
+};
+
+// gofer::go or a blocking gofer operation's runtime services were used where
+// no gofer::run is active, or gofer::run was entered twice. Go has no such
+// case: its runtime always exists.
+class runtime_misuse : public error {
+ public:
+  explicit runtime_misuse(const std::string& what) : error(what) {}
+};
+
+}  // namespace gofer

@@ -1,0 +1,8 @@
+// gofer/gofer.hpp - everything: Go-style concurrency for C++20.
+#pragma once
+
+#include "gofer/chan.hpp"
+#include "gofer/errors.hpp"
+#include "gofer/runtime.hpp"
+#include "gofer/select.hpp"
+#include "gofer/version.hpp"

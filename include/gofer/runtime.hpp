@@ -1,0 +1,125 @@
+// gofer/runtime.hpp - goroutines: gofer::run, gofer::go, gofer::yield.
+//
+// gofer::run(main, options) is Go's program: it runs `main` as the first
+// goroutine, on the calling thread, and returns what main returns once main
+// has returned, as a Go program ends when main.main returns. Goroutines that
+// are still blocked on a gofer channel or select at that point are unwound:
+// the blocking call throws an internal exception (not derived from
+// std::exception) so their destructors run and nothing leaks; Go simply exits
+// without running its other goroutines' defers. See docs/differences.md.
+//
+// Options:
+//   threads    - worker threads: 1 runs every goroutine on the calling thread;
+//                N > 1 spreads them over the calling thread and N-1 more
+//                (M:N, Go's GOMAXPROCS).
+//   stack_size - bytes of stack per goroutine. Stacks do not grow as Go's do,
+//                so deep recursion needs a larger value.
+//
+// gofer::go(f, args...) starts f(args...) as a goroutine. The arguments are
+// decay-copied now, as Go evaluates them at the go statement. An exception
+// escaping f ends the program with "panic: <type>: <what()>" on stderr and
+// exit status 2, as a Go panic does. An exception escaping main instead
+// propagates out of gofer::run (after the other goroutines are unwound), so
+// callers can handle it.
+//
+// Rules: call go, yield and the blocking channel operations from inside
+// gofer::run (from main or any goroutine). A goroutine must not swallow
+// unknown exceptions (catch (...) without rethrow) around blocking calls, or
+// it cannot be unwound at shutdown. A goroutine that never blocks or yields
+// keeps the others from running on its thread: fibers are not preempted.
+#pragma once
+
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include <boost/context/detail/exception.hpp>
+#include <boost/fiber/fiber.hpp>
+#include <boost/fiber/fixedsize_stack.hpp>
+#include <boost/fiber/policy.hpp>
+
+#include "gofer/detail/waiter.hpp"
+#include "gofer/errors.hpp"
+
+namespace gofer {
+
+struct run_options {
+  std::size_t threads = 1;            // Go: GOMAXPROCS
+  std::size_t stack_size = 64 << 10;  // bytes per goroutine stack
+};
+
+namespace detail {
+
+// The runtime the calling thread works for, or null outside gofer::run.
+runtime* current_runtime() noexcept;
+// The same, throwing runtime_misuse outside gofer::run.
+runtime& runtime_for_go();
+boost::fibers::fixedsize_stack goroutine_stack_allocator(runtime& rt) noexcept;
+void goroutine_started(runtime& rt) noexcept;
+void goroutine_finished(runtime& rt) noexcept;
+// Reports an exception that escaped a goroutine and ends the program.
+[[noreturn]] void panic(std::exception_ptr exception) noexcept;
+void run(void (*main)(void*), void* main_arg, const run_options& options);
+
+}  // namespace detail
+
+// Go: the go statement.
+template <class F, class... Args>
+void go(F&& f, Args&&... args) {
+  detail::runtime& rt = detail::runtime_for_go();
+  auto body = [f = std::forward<F>(f), ... args = std::forward<Args>(args)]() mutable {
+    std::invoke(std::move(f), std::move(args)...);
+  };
+  detail::goroutine_started(rt);
+  try {
+    boost::fibers::fiber(boost::fibers::launch::post, std::allocator_arg,
+                         detail::goroutine_stack_allocator(rt),
+                         [&rt, body = std::move(body)]() mutable {
+                           try {
+                             body();
+                           } catch (const detail::goroutine_exit&) {
+                             // Unwound at shutdown: the normal end of a blocked goroutine.
+                           } catch (const boost::context::detail::forced_unwind&) {
+                             throw;  // Boost.Context's own unwinding: let it through
+                           } catch (...) {
+                             detail::panic(std::current_exception());
+                           }
+                           detail::goroutine_finished(rt);
+                         })
+        .detach();
+  } catch (...) {
+    detail::goroutine_finished(rt);
+    throw;
+  }
+}
+
+// Runs main as the first goroutine (see the top of this file); returns what
+// main returns.
+template <class F>
+std::invoke_result_t<F&> run(F&& main, const run_options& options = {}) {
+  using result_type = std::invoke_result_t<F&>;
+  if constexpr (std::is_void_v<result_type>) {
+    auto call = [](void* f) { std::invoke(*static_cast<std::remove_reference_t<F>*>(f)); };
+    detail::run(call, std::addressof(main), options);
+  } else {
+    struct frame {
+      std::remove_reference_t<F>* main;
+      std::optional<result_type> result;
+    } state{std::addressof(main), std::nullopt};
+    auto call = [](void* s) {
+      auto& st = *static_cast<frame*>(s);
+      st.result.emplace(std::invoke(*st.main));
+    };
+    detail::run(call, &state, options);
+    return std::move(*state.result);
+  }
+}
+
+// Lets other goroutines run (Go: runtime.Gosched).
+void yield();
+
+}  // namespace gofer

@@ -1,0 +1,55 @@
+// lib/chan.cpp - the parts of channel operations that need no element type:
+// parking a single send or receive, and close. Go: runtime/chan.go.
+#include <initializer_list>
+
+#include "gofer/chan.hpp"
+#include "gofer/detail/chan_state.hpp"
+
+namespace gofer::detail {
+
+void park_single(chan_base& chan, wait_queue& queue, waiter& w, spinlock_lock& chan_lock) {
+  parker p;
+  spinlock_lock park_lock;
+  if (!begin_park(p, park_lock)) {
+    chan_lock.unlock();
+    throw goroutine_exit{};
+  }
+  w.owner = &p;
+  queue.push_back(w);
+  chan_lock.unlock();
+  suspend(p, park_lock);
+  if (p.unwound) {
+    // Shutdown claimed us without dequeuing: leave no dangling waiter behind.
+    spinlock_lock relock{chan.lock_};
+    queue.remove(w);
+    relock.unlock();
+    throw goroutine_exit{};
+  }
+}
+
+// Go: closechan. Claims every waiter under the lock, wakes them after it.
+bool close_channel(chan_base& chan) noexcept {
+  waiter* first = nullptr;
+  waiter* last = nullptr;
+  {
+    spinlock_lock lock{chan.lock_};
+    if (chan.closed_) return false;
+    chan.closed_ = true;
+    for (wait_queue* queue : {&chan.recvq_, &chan.sendq_}) {
+      while (waiter* w = queue->claim_first()) {
+        w->success = false;  // receivers see "closed", senders throw
+        (last != nullptr ? last->next : first) = w;
+        last = w;
+      }
+    }
+  }
+  // Read `next` before waking: a woken goroutine may return and end its waiter.
+  for (waiter* w = first; w != nullptr;) {
+    waiter* const next = w == last ? nullptr : w->next;
+    wake(*w->owner);
+    w = next;
+  }
+  return true;
+}
+
+}  // namespace gofer::detail

@@ -1,0 +1,91 @@
+#include "scheduler.hpp"
+
+#include <algorithm>
+
+#include <boost/fiber/type.hpp>
+
+namespace gofer::detail {
+
+void shared_queue_algorithm::awakened(boost::fibers::context* context) noexcept {
+  if (context->is_context(boost::fibers::type::pinned_context)) {
+    local_.push_back(*context);
+    return;
+  }
+  // Detached, a context may be attached to (and resumed by) any worker.
+  context->detach();
+  shared_queue_algorithm* to_wake = nullptr;
+  {
+    std::lock_guard lock{pool_->mutex};
+    pool_->runnable.push_back(context);
+    if (!pool_->idle.empty()) {
+      to_wake = pool_->idle.back();
+      pool_->idle.pop_back();
+    }
+  }
+  if (to_wake != nullptr) to_wake->notify();
+}
+
+boost::fibers::context* shared_queue_algorithm::pick_local() noexcept {
+  if (local_.empty()) return nullptr;
+  boost::fibers::context* context = &local_.front();
+  local_.pop_front();
+  return context;
+}
+
+boost::fibers::context* shared_queue_algorithm::pick_next() noexcept {
+  if (++picks_ % 61 == 0) {
+    if (boost::fibers::context* context = pick_local()) return context;
+  }
+  boost::fibers::context* context = nullptr;
+  {
+    std::lock_guard lock{pool_->mutex};
+    if (!pool_->runnable.empty()) {
+      context = pool_->runnable.front();
+      pool_->runnable.pop_front();
+    }
+  }
+  if (context != nullptr) {
+    boost::fibers::context::active()->attach(context);
+    return context;
+  }
+  return pick_local();
+}
+
+bool shared_queue_algorithm::has_ready_fibers() const noexcept {
+  if (!local_.empty()) return true;
+  std::lock_guard lock{pool_->mutex};
+  return !pool_->runnable.empty();
+}
+
+void shared_queue_algorithm::suspend_until(
+    const std::chrono::steady_clock::time_point& deadline) noexcept {
+  {
+    // Registering as idle under the pool lock closes the race with
+    // awakened(): work pushed after this point finds us in `idle`.
+    std::lock_guard lock{pool_->mutex};
+    if (!pool_->runnable.empty()) return;
+    pool_->idle.push_back(this);
+  }
+  {
+    std::unique_lock lock{wake_mutex_};
+    if (deadline == std::chrono::steady_clock::time_point::max()) {
+      wake_.wait(lock, [this] { return woken_; });
+    } else {
+      wake_.wait_until(lock, deadline, [this] { return woken_; });
+    }
+    woken_ = false;
+  }
+  std::lock_guard lock{pool_->mutex};
+  auto& idle = pool_->idle;
+  idle.erase(std::remove(idle.begin(), idle.end(), this), idle.end());
+}
+
+void shared_queue_algorithm::notify() noexcept {
+  {
+    std::lock_guard lock{wake_mutex_};
+    woken_ = true;
+  }
+  wake_.notify_one();
+}
+
+}  // namespace gofer::detail

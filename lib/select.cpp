@@ -1,0 +1,153 @@
+// lib/select.cpp - the select engine. Go: runtime/select.go selectgo.
+//
+// Pass 1: lock every channel (ascending address, each once), poll the cases
+//         in a random order and run the first that is ready.
+// Default: if none was ready and there is a default case, unlock and run it.
+// Pass 2: take the parker's park_lock, enqueue a waiter on every channel,
+//         unlock the channels, and park. The first peer (or close, or
+//         shutdown) to claim the parker completes its case and wakes us.
+// Pass 3: relock each channel and unlink the waiters that did not win, then
+//         report the winner.
+// Invariant: a case's value moves only in the attempt or claim that completes
+// it, so no case that did not run ever takes or gives a value.
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <random>
+
+#include "gofer/detail/assert.hpp"
+#include "gofer/errors.hpp"
+#include "gofer/select.hpp"
+
+namespace gofer::detail {
+
+namespace {
+
+// wyrand: a fast, good-quality per-thread generator for the poll order
+// (uniformity is what makes select fair; unpredictability is not needed).
+std::uint64_t next_random() noexcept {
+  thread_local std::uint64_t state = [] {
+    std::random_device device;
+    return (std::uint64_t{device()} << 32) ^ device();
+  }();
+  state += 0xa0761d6478bd642fULL;
+  const __uint128_t product = static_cast<__uint128_t>(state) * (state ^ 0xe7037ed1a0b428dbULL);
+  return static_cast<std::uint64_t>(product >> 64) ^ static_cast<std::uint64_t>(product);
+}
+
+// Uniform in [0, bound), by Lemire's multiply-shift (bias < bound / 2^32).
+std::uint16_t random_below(std::uint32_t bound) noexcept {
+  return static_cast<std::uint16_t>(((next_random() & 0xffffffffULL) * bound) >> 32);
+}
+
+class channel_locks {
+ public:
+  channel_locks(select_case* const* cases, const std::uint16_t* order, std::uint16_t count)
+      : cases_(cases), order_(order), count_(count) {}
+
+  void lock() noexcept {
+    chan_base* previous = nullptr;
+    for (std::uint16_t k = 0; k < count_; ++k) {
+      chan_base* const chan = cases_[order_[k]]->chan;
+      if (chan != previous) chan->lock_.lock();  // equal channels are adjacent
+      previous = chan;
+    }
+  }
+  void unlock() noexcept {
+    chan_base* previous = nullptr;
+    for (std::uint16_t k = 0; k < count_; ++k) {
+      chan_base* const chan = cases_[order_[k]]->chan;
+      if (chan != previous) chan->lock_.unlock();
+      previous = chan;
+    }
+  }
+
+ private:
+  select_case* const* cases_;
+  const std::uint16_t* order_;
+  std::uint16_t count_;
+};
+
+wait_queue& queue_of(select_case& c) noexcept {
+  return c.is_send ? c.chan->sendq_ : c.chan->recvq_;
+}
+
+}  // namespace
+
+std::size_t select(select_case* const* cases, std::uint16_t count, std::uint16_t* scratch) {
+  constexpr std::size_t no_default = std::numeric_limits<std::size_t>::max();
+  std::uint16_t* const poll_order = scratch;
+  std::uint16_t* const lock_order = scratch + count;
+
+  // A random permutation of the cases on non-nil channels (Fisher-Yates,
+  // inside out). Nil channels are never polled nor enqueued, as in Go.
+  std::size_t default_index = no_default;
+  std::uint16_t polled = 0;
+  for (std::uint16_t i = 0; i < count; ++i) {
+    if (cases[i] == nullptr) {
+      default_index = i;
+      continue;
+    }
+    if (cases[i]->chan == nullptr) continue;
+    const std::uint16_t j = random_below(polled + 1u);
+    poll_order[polled] = poll_order[j];
+    poll_order[j] = i;
+    ++polled;
+  }
+  std::copy(poll_order, poll_order + polled, lock_order);
+  std::sort(lock_order, lock_order + polled, [cases](std::uint16_t a, std::uint16_t b) {
+    return std::less<chan_base*>{}(cases[a]->chan, cases[b]->chan);
+  });
+  channel_locks locks{cases, lock_order, polled};
+
+  // Pass 1: is any case ready now?
+  locks.lock();
+  for (std::uint16_t k = 0; k < polled; ++k) {
+    const std::uint16_t i = poll_order[k];
+    select_case& c = *cases[i];
+    const op_result result = c.try_locked(c);
+    if (result.status == op_status::not_ready) continue;
+    locks.unlock();
+    if (result.to_wake != nullptr) wake(*result.to_wake->owner);
+    if (result.status == op_status::closed) throw send_on_closed_channel();
+    return i;
+  }
+  if (default_index != no_default) {
+    locks.unlock();
+    return default_index;
+  }
+
+  // Pass 2: wait on every channel at once.
+  parker p;
+  spinlock_lock park_lock;
+  if (!begin_park(p, park_lock)) {
+    locks.unlock();
+    throw goroutine_exit{};
+  }
+  for (std::uint16_t k = 0; k < polled; ++k) {
+    const std::uint16_t i = lock_order[k];
+    select_case& c = *cases[i];
+    c.self.owner = &p;
+    c.self.case_index = i;
+    c.self.success = false;
+    queue_of(c).push_back(c.self);
+  }
+  locks.unlock();
+  suspend(p, park_lock);
+
+  // Pass 3: unlink the losers. The winner's claimer already unlinked it.
+  for (std::uint16_t k = 0; k < polled; ++k) {
+    select_case& c = *cases[lock_order[k]];
+    if (&c.self == p.winner) continue;
+    spinlock_lock lock{c.chan->lock_};
+    queue_of(c).remove(c.self);
+  }
+  if (p.unwound) throw goroutine_exit{};
+  GOFER_ASSERT(p.winner != nullptr);
+  const std::uint32_t chosen = p.winner->case_index;
+  if (cases[chosen]->is_send && !p.winner->success) throw send_on_closed_channel();
+  return chosen;
+}
+
+}  // namespace gofer::detail
