@@ -1,0 +1,115 @@
+# The helpers that keep gofer's CMakeLists short: every target gets its flags
+# from gofer_set_target_options, and a test, demo or benchmark is one call.
+include_guard(GLOBAL)
+
+# The one function that owns compiler flags. Warnings are PRIVATE so that
+# gofer's -Werror never leaks into a project that links gofer. Sanitizer and
+# optimisation flags are not set here: they come from CMakePresets.json through
+# CMAKE_CXX_FLAGS, so that every target (and the consumer projects the package
+# tests build) is compiled the same way.
+function(gofer_set_target_options target)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
+    if(GOFER_WERROR)
+      target_compile_options(${target} PRIVATE -Werror)
+    endif()
+  elseif(MSVC)
+    target_compile_options(${target} PRIVATE /W4 /permissive-)
+    if(GOFER_WERROR)
+      target_compile_options(${target} PRIVATE /WX)
+    endif()
+  endif()
+  set_target_properties(${target} PROPERTIES CXX_EXTENSIONS OFF)
+endfunction()
+
+# gofer_add_test(NAME chan_test SOURCES unit/chan_test.cpp LABELS unit [TIMEOUT 300])
+#
+# One doctest executable, registered as one CTest test. Running the whole
+# executable per test (instead of doctest_discover_tests, one process per
+# case) keeps ctest fast; run it directly with doctest's own flags
+# (-tc="name", -s) to pick out cases.
+function(gofer_add_test)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;TIMEOUT" "SOURCES;LABELS")
+  if(NOT arg_NAME OR NOT arg_SOURCES)
+    message(FATAL_ERROR "gofer_add_test needs NAME and SOURCES")
+  endif()
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "gofer_add_test: unknown arguments ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT arg_TIMEOUT)
+    set(arg_TIMEOUT 120)
+  endif()
+
+  add_executable(${arg_NAME} ${arg_SOURCES})
+  target_link_libraries(${arg_NAME} PRIVATE gofer::gofer gofer_doctest_main)
+  gofer_set_target_options(${arg_NAME})
+
+  add_test(NAME ${arg_NAME} COMMAND ${arg_NAME})
+  set_tests_properties(${arg_NAME} PROPERTIES TIMEOUT ${arg_TIMEOUT})
+  if(arg_LABELS)
+    set_tests_properties(${arg_NAME} PROPERTIES LABELS "${arg_LABELS}")
+  endif()
+endfunction()
+
+# gofer_add_compile_fail_test(NAME send_on_recv_chan
+#                             SOURCE compile_fail/send_on_recv_chan.cpp
+#                             EXPECT "no member named 'send'|has no member named 'send'")
+#
+# Proves that misuse does not compile. The source is left out of the normal
+# build; the test builds it and passes only if the compiler's output matches
+# EXPECT, so a file that fails for some other reason (a typo, a missing
+# include) does not pass by accident.
+function(gofer_add_compile_fail_test)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;SOURCE;EXPECT" "")
+  if(NOT arg_NAME OR NOT arg_SOURCE OR NOT arg_EXPECT)
+    message(FATAL_ERROR "gofer_add_compile_fail_test needs NAME, SOURCE and EXPECT")
+  endif()
+
+  add_library(${arg_NAME} OBJECT EXCLUDE_FROM_ALL ${arg_SOURCE})
+  target_link_libraries(${arg_NAME} PRIVATE gofer::gofer)
+  gofer_set_target_options(${arg_NAME})
+
+  add_test(NAME ${arg_NAME}
+    COMMAND ${CMAKE_COMMAND} --build ${CMAKE_BINARY_DIR} --target ${arg_NAME} --config $<CONFIG>)
+  set_tests_properties(${arg_NAME} PROPERTIES
+    PASS_REGULAR_EXPRESSION "${arg_EXPECT}"
+    LABELS compile_fail
+    TIMEOUT 120
+    # Two build tools running in one build tree at once can corrupt its logs.
+    RESOURCE_LOCK gofer_build_tree)
+endfunction()
+
+# gofer_add_demo(NAME hello SOURCES hello/hello.cpp)
+#
+# Builds <build>/demos/<name>/<name>: one folder per program, like the source
+# tree. The target is gofer_demo_<name> so that short demo names cannot clash
+# with a parent project's targets.
+function(gofer_add_demo)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME" "SOURCES")
+  if(NOT arg_NAME OR NOT arg_SOURCES)
+    message(FATAL_ERROR "gofer_add_demo needs NAME and SOURCES")
+  endif()
+
+  set(target gofer_demo_${arg_NAME})
+  add_executable(${target} ${arg_SOURCES})
+  target_link_libraries(${target} PRIVATE gofer::gofer)
+  gofer_set_target_options(${target})
+  set_target_properties(${target} PROPERTIES
+    OUTPUT_NAME ${arg_NAME}
+    RUNTIME_OUTPUT_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}/${arg_NAME}")
+endfunction()
+
+# gofer_add_bench(NAME chan_bench SOURCES chan_bench.cpp)
+#
+# A Google Benchmark executable with benchmark's own main(), so a benchmark
+# file holds only BENCHMARK(...) definitions.
+function(gofer_add_bench)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME" "SOURCES")
+  if(NOT arg_NAME OR NOT arg_SOURCES)
+    message(FATAL_ERROR "gofer_add_bench needs NAME and SOURCES")
+  endif()
+
+  add_executable(${arg_NAME} ${arg_SOURCES})
+  target_link_libraries(${arg_NAME} PRIVATE gofer::gofer benchmark::benchmark_main)
+  gofer_set_target_options(${arg_NAME})
+endfunction()

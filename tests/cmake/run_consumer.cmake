@@ -1,0 +1,94 @@
+# Builds and runs one of the consumer projects next to this script, the way a
+# user of gofer would. Run by the package.* tests in tests/CMakeLists.txt:
+#
+#   cmake -DMODE=find_package|add_subdirectory -DGOFER_SOURCE_DIR=...
+#         -DGOFER_BINARY_DIR=... -DGOFER_VERSION=x.y.z -DWORK_DIR=...
+#         [-DCONFIG=...] [-DGENERATOR=...] [-DCXX_COMPILER=...] [-DCXX_FLAGS=...]
+#         [-DGOFER_WERROR=ON] -P run_consumer.cmake
+#
+# find_package:     installs GOFER_BINARY_DIR into WORK_DIR/prefix and builds
+#                   find_package/ with CMAKE_PREFIX_PATH pointing there.
+# add_subdirectory: builds add_subdirectory/, which adds GOFER_SOURCE_DIR.
+# Either way the program must run and print this build's version.
+cmake_minimum_required(VERSION 3.25)
+
+foreach(_var IN ITEMS MODE GOFER_SOURCE_DIR GOFER_BINARY_DIR GOFER_VERSION WORK_DIR)
+  if(NOT DEFINED ${_var} OR "${${_var}}" STREQUAL "")
+    message(FATAL_ERROR "run_consumer.cmake: -D${_var}=... is required")
+  endif()
+endforeach()
+if(NOT MODE MATCHES "^(find_package|add_subdirectory)$")
+  message(FATAL_ERROR "run_consumer.cmake: MODE must be find_package or add_subdirectory")
+endif()
+
+# Runs one step, echoing the command; stops the script on the first failure
+# with the step's name, so the ctest log says what broke.
+function(run_step name)
+  message(STATUS "[${MODE}] ${name}")
+  execute_process(COMMAND ${ARGN} COMMAND_ECHO STDOUT RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "[${MODE}] ${name} failed (${rc})")
+  endif()
+endfunction()
+
+# Start clean so that a stale install or cache cannot make the test pass.
+file(REMOVE_RECURSE "${WORK_DIR}")
+set(_build_dir "${WORK_DIR}/build")
+
+set(_configure_args
+  -S "${CMAKE_CURRENT_LIST_DIR}/${MODE}"
+  -B "${_build_dir}"
+  "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}")
+if(GENERATOR)
+  list(APPEND _configure_args -G "${GENERATOR}")
+endif()
+if(CXX_COMPILER)
+  list(APPEND _configure_args "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}")
+endif()
+if(CONFIG)
+  list(APPEND _configure_args "-DCMAKE_BUILD_TYPE=${CONFIG}")
+endif()
+
+if(MODE STREQUAL "find_package")
+  set(_prefix "${WORK_DIR}/prefix")
+  set(_install_args --install "${GOFER_BINARY_DIR}" --prefix "${_prefix}")
+  if(CONFIG)
+    list(APPEND _install_args --config "${CONFIG}")
+  endif()
+  run_step("install gofer" "${CMAKE_COMMAND}" ${_install_args})
+  # Only the fresh install may satisfy find_package(gofer), never a build tree
+  # or a copy installed elsewhere on the machine.
+  list(APPEND _configure_args
+    "-DCMAKE_PREFIX_PATH=${_prefix}"
+    -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF
+    "-DEXPECTED_GOFER_DIR=${_prefix}")
+else()
+  list(APPEND _configure_args
+    "-DGOFER_SOURCE_DIR=${GOFER_SOURCE_DIR}"
+    "-DGOFER_WERROR=${GOFER_WERROR}")
+endif()
+
+run_step("configure consumer" "${CMAKE_COMMAND}" ${_configure_args})
+set(_build_args --build "${_build_dir}")
+if(CONFIG)
+  list(APPEND _build_args --config "${CONFIG}")
+endif()
+run_step("build consumer" "${CMAKE_COMMAND}" ${_build_args})
+
+# Multi-config generators put the program in a per-config folder.
+set(_program "${_build_dir}/gofer_consumer")
+if(CONFIG AND NOT EXISTS "${_program}" AND NOT EXISTS "${_program}.exe")
+  set(_program "${_build_dir}/${CONFIG}/gofer_consumer")
+endif()
+message(STATUS "[${MODE}] run consumer")
+execute_process(COMMAND "${_program}"
+  RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _err)
+message("${_out}${_err}")
+if(NOT _rc EQUAL 0)
+  message(FATAL_ERROR "[${MODE}] consumer exited with ${_rc}")
+endif()
+string(FIND "${_out}" "gofer ${GOFER_VERSION}" _at)
+if(_at EQUAL -1)
+  message(FATAL_ERROR "[${MODE}] consumer did not print 'gofer ${GOFER_VERSION}'")
+endif()
+message(STATUS "[${MODE}] ok")
