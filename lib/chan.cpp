@@ -8,16 +8,13 @@
 namespace gofer::detail {
 
 void park_single(chan_base& chan, wait_queue& queue, waiter& w, spinlock_lock& chan_lock) {
-  parker p;
-  spinlock_lock park_lock;
-  if (!begin_park(p, park_lock)) {
-    chan_lock.unlock();
-    throw goroutine_exit{};
-  }
+  parker fallback;
+  parker& p = current_parker(fallback);
+  const park_start start = begin_park(p, chan.lock_);
+  if (start != park_start::enqueue) unwind_parked(p, start, chan_lock);
   w.owner = &p;
   queue.push_back(w);
-  chan_lock.unlock();
-  suspend(p, park_lock);
+  suspend(p, chan_lock);
   if (p.unwound) {
     // Shutdown claimed us without dequeuing: leave no dangling waiter behind.
     spinlock_lock relock{chan.lock_};
@@ -46,7 +43,7 @@ bool close_channel(chan_base& chan) noexcept {
   // Read `next` before waking: a woken goroutine may return and end its waiter.
   for (waiter* w = first; w != nullptr;) {
     waiter* const next = w == last ? nullptr : w->next;
-    wake(*w->owner);
+    wake(*w->owner, &chan.lock_);
     w = next;
   }
   return true;

@@ -1,4 +1,4 @@
-// lib/runtime.cpp - gofer::run, goroutine bookkeeping, parking and shutdown.
+// lib/runtime.cpp - gofer::run, goroutine records, parking and shutdown.
 #include <cxxabi.h>
 
 #include <cstdio>
@@ -20,8 +20,7 @@ namespace gofer::detail {
 namespace {
 
 // The runtime this thread works for: the thread that called run, and its
-// workers. Goroutines migrate only between threads of one runtime, so this is
-// also the runtime of whichever goroutine runs on the thread.
+// workers. Goroutines migrate only between threads of one runtime.
 thread_local runtime* this_thread_runtime = nullptr;
 
 std::string demangle(const char* mangled) {
@@ -32,6 +31,13 @@ std::string demangle(const char* mangled) {
 }
 
 }  // namespace
+
+goroutine* running_goroutine() noexcept {
+  boost::fibers::fiber_properties* const properties =
+      boost::fibers::context::active()->get_properties();
+  if (properties == nullptr || typeid(*properties) != typeid(goroutine)) return nullptr;
+  return static_cast<goroutine*>(properties);
+}
 
 void assert_failed(const char* condition, const char* file, int line) noexcept {
   std::fprintf(stderr, "gofer: internal invariant broken: %s (%s:%d)\n", condition, file, line);
@@ -50,8 +56,24 @@ runtime& runtime_for_go() {
 boost::fibers::fixedsize_stack goroutine_stack_allocator(runtime& rt) noexcept {
   return rt.stack_allocator();
 }
-void goroutine_started(runtime& rt) noexcept { rt.goroutine_started(); }
-void goroutine_finished(runtime& rt) noexcept { rt.goroutine_finished(); }
+
+boost::fibers::fiber_properties* goroutine_started(runtime& rt) {
+  auto* const record = new goroutine(&rt);
+  rt.add(*record);
+  return record;
+}
+
+void goroutine_not_started(boost::fibers::fiber_properties* record) noexcept {
+  auto* const g = static_cast<goroutine*>(record);
+  g->parker.owner_runtime->remove(*g);
+  delete g;
+}
+
+void goroutine_finished() noexcept {
+  goroutine* const g = running_goroutine();
+  GOFER_ASSERT(g != nullptr);
+  g->parker.owner_runtime->remove(*g);
+}
 
 void panic(std::exception_ptr exception) noexcept {
   std::string type = "unknown exception";
@@ -78,25 +100,21 @@ void panic(std::exception_ptr exception) noexcept {
 runtime::runtime(const run_options& options)
     : options_(options), stack_allocator_(options.stack_size) {}
 
-bool runtime::register_parker(parker& p) noexcept {
-  spinlock_lock lock{registry_lock_};
-  if (shutting_down_) return false;
-  p.registry = this;
-  p.registry_prev = nullptr;
-  p.registry_next = parked_;
-  if (parked_ != nullptr) parked_->registry_prev = &p;
-  parked_ = &p;
-  return true;
+void runtime::add(goroutine& g) noexcept {
+  live_goroutines_.fetch_add(1, std::memory_order_relaxed);
+  spinlock_lock lock{goroutines_lock_};
+  g.prev = nullptr;
+  g.next = goroutines_;
+  if (goroutines_ != nullptr) goroutines_->prev = &g;
+  goroutines_ = &g;
 }
 
-void runtime::unregister_parker(parker& p) noexcept {
-  spinlock_lock lock{registry_lock_};
-  (p.registry_prev != nullptr ? p.registry_prev->registry_next : parked_) = p.registry_next;
-  if (p.registry_next != nullptr) p.registry_next->registry_prev = p.registry_prev;
-  p.registry = nullptr;
-}
-
-void runtime::goroutine_finished() noexcept {
+void runtime::remove(goroutine& g) noexcept {
+  {
+    spinlock_lock lock{goroutines_lock_};
+    (g.prev != nullptr ? g.prev->next : goroutines_) = g.next;
+    if (g.next != nullptr) g.next->prev = g.prev;
+  }
   if (live_goroutines_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
     // Taking the mutex orders this notify after main's check of the count.
     std::unique_lock lock{exit_mutex_};
@@ -106,12 +124,8 @@ void runtime::goroutine_finished() noexcept {
 
 void runtime::start() {
   this_thread_runtime = this;
-  if (options_.threads <= 1) {
-    boost::fibers::use_scheduling_algorithm<boost::fibers::algo::round_robin>();
-    return;
-  }
-  pool_ = std::make_shared<shared_pool>();
-  boost::fibers::use_scheduling_algorithm<shared_queue_algorithm>(pool_);
+  if (options_.threads > 1) pool_ = std::make_shared<shared_pool>();
+  boost::fibers::use_scheduling_algorithm<gofer_algorithm>(pool_);
   workers_.reserve(options_.threads - 1);
   for (std::size_t i = 1; i < options_.threads; ++i) {
     workers_.emplace_back([this] { worker_main(); });
@@ -120,41 +134,41 @@ void runtime::start() {
 
 void runtime::worker_main() {
   this_thread_runtime = this;
-  boost::fibers::use_scheduling_algorithm<shared_queue_algorithm>(pool_);
+  boost::fibers::use_scheduling_algorithm<gofer_algorithm>(pool_);
   // While this thread's main context waits here, its dispatcher runs
   // goroutines from the shared queue.
   std::unique_lock lock{stop_mutex_};
-  stop_cv_.wait(lock, [this] { return stop_workers_; });
+  stop_cv_.wait(lock, [this] { return stop_workers_.load(); });
   this_thread_runtime = nullptr;
 }
 
-void runtime::begin_shutdown() noexcept {
+void runtime::unwind_parked_goroutines() noexcept {
+  shutting_down_.store(true, std::memory_order_seq_cst);
   parker* to_unwind = nullptr;
   {
-    spinlock_lock lock{registry_lock_};
-    shutting_down_ = true;
-    shutting_down_flag_.store(true, std::memory_order_release);
-    for (parker* p = parked_; p != nullptr; p = p->registry_next) {
-      // A peer may have claimed it first; then it resumes normally and
-      // unwinds at its next block, which begin_park refuses.
-      if (p->try_claim()) {
-        p->unwound = true;
-        p->winner = nullptr;
-        p->unwind_next = to_unwind;
-        to_unwind = p;
+    spinlock_lock lock{goroutines_lock_};
+    for (goroutine* g = goroutines_; g != nullptr; g = g->next) {
+      parker& p = g->parker;
+      // Fails if the goroutine is running, or a peer claimed it first: then
+      // it unwinds at its next park, which begin_park refuses.
+      if (p.try_claim()) {
+        p.unwound = true;
+        p.winner = nullptr;
+        p.unwind_next = to_unwind;
+        to_unwind = &p;
       }
     }
   }
-  // Claimed parkers stay registered until they resume, which needs our wake.
+  // A claimed goroutine cannot end (and free its record) before our wake.
   while (to_unwind != nullptr) {
     parker* const p = to_unwind;
     to_unwind = p->unwind_next;
-    wake(*p);
+    wake(*p, nullptr);
   }
 }
 
 void runtime::shutdown() {
-  begin_shutdown();
+  unwind_parked_goroutines();
   {
     std::unique_lock lock{exit_mutex_};
     exit_cv_.wait(lock, [this] { return live_goroutines_.load(std::memory_order_acquire) == 0; });
@@ -179,6 +193,11 @@ void run(void (*main)(void*), void* main_arg, const run_options& options) {
   if (options.threads == 0) throw std::invalid_argument("gofer::run: threads must be at least 1");
   runtime rt{options};
   rt.start();
+  // main is a goroutine too: give this thread's context a record for the
+  // duration (Boost deletes the record when it is replaced).
+  boost::fibers::context* const main_context = boost::fibers::context::active();
+  const bool main_has_record = main_context->get_properties() == nullptr;
+  if (main_has_record) main_context->set_properties(new goroutine(&rt));
   std::exception_ptr main_failed;
   try {
     main(main_arg);
@@ -186,30 +205,55 @@ void run(void (*main)(void*), void* main_arg, const run_options& options) {
     main_failed = std::current_exception();
   }
   rt.shutdown();
+  if (main_has_record) main_context->set_properties(nullptr);
   if (main_failed) std::rethrow_exception(main_failed);
 }
 
-bool begin_park(parker& p, spinlock_lock& park_lock) noexcept {
-  p.context = boost::fibers::context::active();
-  park_lock = spinlock_lock{p.park_lock};
-  runtime* const rt = this_thread_runtime;
-  if (rt != nullptr && !rt->register_parker(p)) {
-    park_lock.unlock();
-    return false;
+parker& current_parker(parker& fallback) noexcept {
+  goroutine* const g = running_goroutine();
+  if (g == nullptr) {
+    fallback.context = boost::fibers::context::active();
+    return fallback;
   }
-  return true;
+  if (g->parker.context == nullptr) g->parker.context = boost::fibers::context::active();
+  return g->parker;
 }
 
-void suspend(parker& p, spinlock_lock& park_lock) noexcept {
-  p.context->suspend(park_lock);
+park_start begin_park(parker& p, spinlock& switch_lock) noexcept {
+  p.switch_lock = &switch_lock;
+  p.winner = nullptr;
+  p.unwound = false;
+  // Sequentially consistent with shutdown's flag store and claims: either we
+  // see the flag here, or shutdown's claim sees us waiting.
+  p.state.store(parker::waiting, std::memory_order_seq_cst);
+  const runtime* const rt = p.owner_runtime;
+  if (rt == nullptr || !rt->shutting_down()) return park_start::enqueue;
+  // Nothing is enqueued yet, so only shutdown can have claimed us.
+  return p.try_claim() ? park_start::unwind : park_start::suspend_then_unwind;
+}
+
+void suspend(parker& p, spinlock_lock& switch_lock) noexcept {
+  p.context->suspend(switch_lock);
   GOFER_ASSERT(p.state.load(std::memory_order_acquire) == parker::completed);
-  if (p.registry != nullptr) p.registry->unregister_parker(p);
+}
+
+void unwind_parked(parker& p, park_start start, spinlock_lock& switch_lock) {
+  if (start == park_start::suspend_then_unwind) {
+    suspend(p, switch_lock);  // shutdown's wake is on its way
+  } else {
+    p.state.store(parker::completed, std::memory_order_relaxed);
+    switch_lock.unlock();
+  }
+  throw goroutine_exit{};
 }
 
 void block_forever() {
-  parker p;
-  spinlock_lock park_lock;
-  if (begin_park(p, park_lock)) suspend(p, park_lock);
+  parker fallback;
+  parker& p = current_parker(fallback);
+  spinlock_lock park_lock{p.park_lock};
+  const park_start start = begin_park(p, p.park_lock);
+  if (start != park_start::enqueue) unwind_parked(p, start, park_lock);
+  suspend(p, park_lock);
   // Nothing but shutdown claims a parker with no waiters.
   throw goroutine_exit{};
 }
@@ -220,8 +264,9 @@ namespace gofer {
 
 void yield() {
   boost::this_fiber::yield();
-  const detail::runtime* const rt = detail::current_runtime();
-  if (rt != nullptr && rt->shutting_down()) throw detail::goroutine_exit{};
+  // Main has returned once shutdown begins, so this is a spawned goroutine.
+  const detail::goroutine* const g = detail::running_goroutine();
+  if (g != nullptr && g->parker.owner_runtime->shutting_down()) throw detail::goroutine_exit{};
 }
 
 }  // namespace gofer

@@ -1,16 +1,15 @@
 // lib/runtime_state.hpp - the state of one gofer::run (private to the library).
 //
 // Invariants:
-//   - Every goroutine parked on a gofer channel operation, a select or a nil
-//     channel is in `parked_` from before it can be claimed until after it
-//     resumed (begin_park .. suspend in waiter.hpp).
-//   - Once shutting_down_ is set (under registry_lock_), no parker is
-//     registered again: begin_park fails and the goroutine unwinds. So after
-//     begin_shutdown() has claimed every registered parker, each blocked
-//     goroutine either was woken by a peer first or is being unwound, and
-//     every goroutine that blocks later unwinds at once.
-//   - live_goroutines_ counts goroutines started by go() and not yet returned.
-// Lock order: channel locks -> park_lock -> registry_lock_ (waiter.hpp).
+//   - Every goroutine started by go() has a `goroutine` record in
+//     goroutines_ from go() until its last step; its parker lives as long.
+//   - Once shutting_down_ is set, a goroutine that starts a park unwinds
+//     instead (begin_park). shutdown() sets it, then claims the parker of
+//     every goroutine in goroutines_ that is waiting: together (both sides
+//     use sequentially consistent operations) no goroutine can park and be
+//     missed.
+//   - live_goroutines_ counts the records in goroutines_.
+// Lock order: channel locks -> park_lock -> goroutines_lock_ (waiter.hpp).
 #pragma once
 
 #include <atomic>
@@ -22,6 +21,7 @@
 #include <boost/fiber/condition_variable.hpp>
 #include <boost/fiber/fixedsize_stack.hpp>
 #include <boost/fiber/mutex.hpp>
+#include <boost/fiber/properties.hpp>
 
 #include "gofer/detail/waiter.hpp"
 #include "gofer/runtime.hpp"
@@ -29,25 +29,37 @@
 
 namespace gofer::detail {
 
+// What gofer knows of one goroutine, attached to its fiber as Boost.Fiber
+// properties so that the running goroutine finds it in O(1).
+class goroutine final : public boost::fibers::fiber_properties {
+ public:
+  explicit goroutine(runtime* rt) noexcept : boost::fibers::fiber_properties(nullptr) {
+    parker.owner_runtime = rt;
+  }
+  struct parker parker;  // reused by every block of this goroutine
+  goroutine* prev = nullptr;  // links in runtime::goroutines_, under its lock
+  goroutine* next = nullptr;
+};
+
+// The record of the running goroutine (main included), or null if the
+// running fiber is not one gofer started (a plain thread, a dispatcher, a
+// user's own Boost fiber).
+goroutine* running_goroutine() noexcept;
+
 class runtime {
  public:
   explicit runtime(const run_options& options);
   runtime(const runtime&) = delete;
   runtime& operator=(const runtime&) = delete;
 
-  const run_options& options() const noexcept { return options_; }
   boost::fibers::fixedsize_stack stack_allocator() const noexcept { return stack_allocator_; }
+  bool shutting_down() const noexcept { return shutting_down_.load(std::memory_order_seq_cst); }
 
-  // Returns false once shutdown has begun (the caller unwinds instead).
-  bool register_parker(parker& p) noexcept;
-  void unregister_parker(parker& p) noexcept;
-  bool shutting_down() const noexcept { return shutting_down_flag_.load(std::memory_order_acquire); }
+  void add(goroutine& g) noexcept;
+  void remove(goroutine& g) noexcept;
 
-  void goroutine_started() noexcept { live_goroutines_.fetch_add(1, std::memory_order_relaxed); }
-  void goroutine_finished() noexcept;
-
-  // Starts the extra worker threads (threads > 1) and installs the scheduler
-  // on the calling thread.
+  // Starts the extra worker threads (threads > 1) and installs gofer's
+  // scheduler on the calling thread.
   void start();
   // After main returned: unwinds blocked goroutines, waits for every
   // goroutine to end, stops the workers.
@@ -55,25 +67,24 @@ class runtime {
 
  private:
   void worker_main();
-  void begin_shutdown() noexcept;
+  void unwind_parked_goroutines() noexcept;
 
   const run_options options_;
   const boost::fibers::fixedsize_stack stack_allocator_;
+  std::atomic<bool> shutting_down_{false};
 
-  spinlock registry_lock_;       // guards parked_ and shutting_down_
-  parker* parked_ = nullptr;     // intrusive list through registry_prev/next
-  bool shutting_down_ = false;
-  std::atomic<bool> shutting_down_flag_{false};  // the same, for lock-free reads
-
+  spinlock goroutines_lock_;        // guards goroutines_ and the records' links
+  goroutine* goroutines_ = nullptr;
   std::atomic<std::size_t> live_goroutines_{0};
-  boost::fibers::mutex exit_mutex_;  // with exit_cv_: main waits for live_goroutines_ == 0
+  // With exit_cv_: main waits for live_goroutines_ == 0.
+  boost::fibers::mutex exit_mutex_;
   boost::fibers::condition_variable exit_cv_;
 
   std::shared_ptr<shared_pool> pool_;  // threads > 1 only
   std::vector<std::thread> workers_;
-  boost::fibers::mutex stop_mutex_;  // guards stop_workers_
+  boost::fibers::mutex stop_mutex_;    // with stop_cv_: workers wait for stop_workers_
   boost::fibers::condition_variable stop_cv_;
-  bool stop_workers_ = false;
+  std::atomic<bool> stop_workers_{false};
 };
 
 }  // namespace gofer::detail

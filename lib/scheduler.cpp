@@ -6,14 +6,18 @@
 
 namespace gofer::detail {
 
-void shared_queue_algorithm::awakened(boost::fibers::context* context) noexcept {
-  if (context->is_context(boost::fibers::type::pinned_context)) {
+void gofer_algorithm::awakened(boost::fibers::context* context) noexcept {
+  if (context->is_context(boost::fibers::type::dispatcher_context)) {
+    dispatcher_ = context;
+    return;
+  }
+  if (pool_ == nullptr || context->is_context(boost::fibers::type::pinned_context)) {
     local_.push_back(*context);
     return;
   }
   // Detached, a context may be attached to (and resumed by) any worker.
   context->detach();
-  shared_queue_algorithm* to_wake = nullptr;
+  gofer_algorithm* to_wake = nullptr;
   {
     std::lock_guard lock{pool_->mutex};
     pool_->runnable.push_back(context);
@@ -25,41 +29,46 @@ void shared_queue_algorithm::awakened(boost::fibers::context* context) noexcept 
   if (to_wake != nullptr) to_wake->notify();
 }
 
-boost::fibers::context* shared_queue_algorithm::pick_local() noexcept {
-  if (local_.empty()) return nullptr;
-  boost::fibers::context* context = &local_.front();
-  local_.pop_front();
-  return context;
+boost::fibers::context* gofer_algorithm::take_dispatcher() noexcept {
+  return std::exchange(dispatcher_, nullptr);
 }
 
-boost::fibers::context* shared_queue_algorithm::pick_next() noexcept {
-  if (++picks_ % 61 == 0) {
-    if (boost::fibers::context* context = pick_local()) return context;
-  }
+boost::fibers::context* gofer_algorithm::pick_shared() noexcept {
+  if (pool_ == nullptr) return nullptr;
   boost::fibers::context* context = nullptr;
   {
     std::lock_guard lock{pool_->mutex};
-    if (!pool_->runnable.empty()) {
-      context = pool_->runnable.front();
-      pool_->runnable.pop_front();
-    }
+    if (pool_->runnable.empty()) return nullptr;
+    context = pool_->runnable.front();
+    pool_->runnable.pop_front();
   }
-  if (context != nullptr) {
-    boost::fibers::context::active()->attach(context);
-    return context;
-  }
-  return pick_local();
+  boost::fibers::context::active()->attach(context);
+  return context;
 }
 
-bool shared_queue_algorithm::has_ready_fibers() const noexcept {
-  if (!local_.empty()) return true;
+boost::fibers::context* gofer_algorithm::pick_next() noexcept {
+  if (++picks_ % 61 == 0 && dispatcher_ != nullptr) return take_dispatcher();
+  if (!local_.empty()) {
+    boost::fibers::context* context = &local_.front();
+    local_.pop_front();
+    return context;
+  }
+  if (boost::fibers::context* context = pick_shared()) return context;
+  // Nothing else to run: the dispatcher polls for remote wake-ups and, if
+  // there are none, parks the thread in suspend_until.
+  return take_dispatcher();
+}
+
+bool gofer_algorithm::has_ready_fibers() const noexcept {
+  if (!local_.empty() || dispatcher_ != nullptr) return true;
+  if (pool_ == nullptr) return false;
   std::lock_guard lock{pool_->mutex};
   return !pool_->runnable.empty();
 }
 
-void shared_queue_algorithm::suspend_until(
+void gofer_algorithm::suspend_until(
     const std::chrono::steady_clock::time_point& deadline) noexcept {
-  {
+  if (pool_ != nullptr) {
     // Registering as idle under the pool lock closes the race with
     // awakened(): work pushed after this point finds us in `idle`.
     std::lock_guard lock{pool_->mutex};
@@ -75,12 +84,14 @@ void shared_queue_algorithm::suspend_until(
     }
     woken_ = false;
   }
-  std::lock_guard lock{pool_->mutex};
-  auto& idle = pool_->idle;
-  idle.erase(std::remove(idle.begin(), idle.end(), this), idle.end());
+  if (pool_ != nullptr) {
+    std::lock_guard lock{pool_->mutex};
+    auto& idle = pool_->idle;
+    idle.erase(std::remove(idle.begin(), idle.end(), this), idle.end());
+  }
 }
 
-void shared_queue_algorithm::notify() noexcept {
+void gofer_algorithm::notify() noexcept {
   {
     std::lock_guard lock{wake_mutex_};
     woken_ = true;

@@ -1,20 +1,28 @@
-// lib/scheduler.hpp - the Boost.Fiber scheduling algorithm gofer uses for
-// run_options::threads > 1 (private to the library).
+// lib/scheduler.hpp - gofer's Boost.Fiber scheduling algorithm (private to
+// the library), for one worker thread or several.
 //
-// Every worker thread of one runtime shares one FIFO of runnable goroutines.
-// A worker with nothing to run parks on its own condition variable and costs
-// no CPU; making a goroutine runnable wakes one parked worker, if any.
-// Boost's shared_work and work_stealing are not used because they keep their
-// queues in statics (one pool per process, and work_stealing supports only
-// one thread count per process) and, with suspend=true, do not wake idle
-// workers when work arrives (boostorg/fiber #327).
+// One thread: a FIFO of runnable goroutines, like Boost's round_robin, but
+// Boost's dispatcher context is held aside instead of queued. Boost makes the
+// dispatcher runnable before every switch it performs, so with round_robin
+// each goroutine switch goes through the dispatcher (and its clock read);
+// here the dispatcher runs only when nothing else is runnable, and at least
+// every 61st pick so that wake-ups from other threads, sleepers and finished
+// fibers are still handled promptly (Go polls its global queue every 61st
+// schedule likewise).
 //
-// Contexts pinned to their thread (each thread's main context and Boost's
-// dispatcher) never enter the shared queue; they wait in the worker's local
-// queue.
+// Several threads: every worker of one runtime also shares one FIFO of
+// migratable goroutines. A worker with nothing to run parks on its own
+// condition variable and costs no CPU; making a goroutine runnable wakes one
+// parked worker, if any. Boost's shared_work and work_stealing are not used:
+// they keep their queues in statics (one pool per process; work_stealing
+// supports a single thread count per process) and, with suspend=true, do not
+// wake an idle worker when work arrives (boostorg/fiber #327).
 //
-// Lock order: shared_pool::mutex_, then a worker's wake_mutex_ (never the
-// other way round: notify() is called after the pool lock is released).
+// Contexts pinned to their thread (each thread's main context) never enter
+// the shared queue; they wait in the worker's local queue.
+//
+// Lock order: shared_pool::mutex, then a worker's wake_mutex_ (notify() is
+// called after the pool lock is released).
 #pragma once
 
 #include <chrono>
@@ -31,19 +39,19 @@
 
 namespace gofer::detail {
 
-class shared_queue_algorithm;
+class gofer_algorithm;
 
-// The state all workers of one runtime share.
+// The state all workers of one multi-thread runtime share.
 struct shared_pool {
-  std::mutex mutex;                                 // guards the two members below
-  std::deque<boost::fibers::context*> runnable;     // FIFO of migratable goroutines
-  std::vector<shared_queue_algorithm*> idle;        // parked workers, most recent last
+  std::mutex mutex;                              // guards the two members below
+  std::deque<boost::fibers::context*> runnable;  // FIFO of migratable goroutines
+  std::vector<gofer_algorithm*> idle;            // parked workers, most recent last
 };
 
-class shared_queue_algorithm final : public boost::fibers::algo::algorithm {
+class gofer_algorithm final : public boost::fibers::algo::algorithm {
  public:
-  explicit shared_queue_algorithm(std::shared_ptr<shared_pool> pool) noexcept
-      : pool_(std::move(pool)) {}
+  // A null pool means a single-thread runtime.
+  explicit gofer_algorithm(std::shared_ptr<shared_pool> pool) noexcept : pool_(std::move(pool)) {}
 
   void awakened(boost::fibers::context* context) noexcept override;
   boost::fibers::context* pick_next() noexcept override;
@@ -52,13 +60,15 @@ class shared_queue_algorithm final : public boost::fibers::algo::algorithm {
   void notify() noexcept override;
 
  private:
-  boost::fibers::context* pick_local() noexcept;
+  boost::fibers::context* take_dispatcher() noexcept;
+  boost::fibers::context* pick_shared() noexcept;
 
-  std::shared_ptr<shared_pool> pool_;
-  // Pinned contexts; touched only by this worker's thread.
+  const std::shared_ptr<shared_pool> pool_;
+  // Touched only by this worker's thread: the contexts that stay on it (all
+  // of them for a single thread), the dispatcher when it is runnable, and a
+  // count of picks.
   boost::fibers::scheduler::ready_queue_type local_;
-  // Counts picks, so pinned contexts run at least every 61st pick even while
-  // the shared queue never drains (Go checks its global queue likewise).
+  boost::fibers::context* dispatcher_ = nullptr;
   std::uint32_t picks_ = 0;
 
   std::mutex wake_mutex_;  // guards woken_

@@ -3,8 +3,8 @@
 // Pass 1: lock every channel (ascending address, each once), poll the cases
 //         in a random order and run the first that is ready.
 // Default: if none was ready and there is a default case, unlock and run it.
-// Pass 2: take the parker's park_lock, enqueue a waiter on every channel,
-//         unlock the channels, and park. The first peer (or close, or
+// Pass 2: take the parker's park_lock (the switch lock), enqueue a waiter on
+//         every channel, unlock the channels, and park. The first peer (or close, or
 //         shutdown) to claim the parker completes its case and wakes us.
 // Pass 3: relock each channel and unlink the waiters that did not win, then
 //         report the winner.
@@ -109,7 +109,7 @@ std::size_t select(select_case* const* cases, std::uint16_t count, std::uint16_t
     const op_result result = c.try_locked(c);
     if (result.status == op_status::not_ready) continue;
     locks.unlock();
-    if (result.to_wake != nullptr) wake(*result.to_wake->owner);
+    if (result.to_wake != nullptr) wake(*result.to_wake->owner, &c.chan->lock_);
     if (result.status == op_status::closed) throw send_on_closed_channel();
     return i;
   }
@@ -119,11 +119,13 @@ std::size_t select(select_case* const* cases, std::uint16_t count, std::uint16_t
   }
 
   // Pass 2: wait on every channel at once.
-  parker p;
-  spinlock_lock park_lock;
-  if (!begin_park(p, park_lock)) {
+  parker fallback;
+  parker& p = current_parker(fallback);
+  spinlock_lock park_lock{p.park_lock};
+  const park_start start = begin_park(p, p.park_lock);
+  if (start != park_start::enqueue) {
     locks.unlock();
-    throw goroutine_exit{};
+    unwind_parked(p, start, park_lock);
   }
   for (std::uint16_t k = 0; k < polled; ++k) {
     const std::uint16_t i = lock_order[k];

@@ -61,8 +61,9 @@ class recv_chan;
 namespace detail {
 
 // Enqueues `w` (slot set) on `queue` of `chan`, whose lock `chan_lock` holds,
-// and parks until a peer or close() completes it; releases the lock. Throws
-// goroutine_exit if the runtime shuts down meanwhile.
+// and parks until a peer or close() completes it; the channel lock is the
+// switch lock, released after the switch. Throws goroutine_exit if the
+// runtime shuts down meanwhile.
 void park_single(chan_base& chan, wait_queue& queue, waiter& w, spinlock_lock& chan_lock);
 
 template <class T>
@@ -79,7 +80,7 @@ void send(chan_state<T>* state, T& value) {
   }
   lock.unlock();
   if (result.status == op_status::closed) throw send_on_closed_channel();
-  if (result.to_wake != nullptr) wake(*result.to_wake->owner);
+  if (result.to_wake != nullptr) wake(*result.to_wake->owner, &state->lock_);
 }
 
 template <class T>
@@ -89,7 +90,7 @@ bool try_send(chan_state<T>* state, T& value) {
   const op_result result = state->try_send_locked(value);
   lock.unlock();
   if (result.status == op_status::closed) throw send_on_closed_channel();
-  if (result.to_wake != nullptr) wake(*result.to_wake->owner);
+  if (result.to_wake != nullptr) wake(*result.to_wake->owner, &state->lock_);
   return result.status == op_status::done;
 }
 
@@ -106,7 +107,7 @@ std::optional<T> recv(chan_state<T>* state) {
     return out;
   }
   lock.unlock();
-  if (result.to_wake != nullptr) wake(*result.to_wake->owner);
+  if (result.to_wake != nullptr) wake(*result.to_wake->owner, &state->lock_);
   return out;
 }
 
@@ -118,7 +119,7 @@ bool try_recv(chan_state<T>* state, std::optional<T>& out) {
   spinlock_lock lock{state->lock_};
   const op_result result = state->try_recv_locked(out);
   lock.unlock();
-  if (result.to_wake != nullptr) wake(*result.to_wake->owner);
+  if (result.to_wake != nullptr) wake(*result.to_wake->owner, &state->lock_);
   return result.status == op_status::done;
 }
 

@@ -41,6 +41,7 @@
 #include <boost/fiber/fiber.hpp>
 #include <boost/fiber/fixedsize_stack.hpp>
 #include <boost/fiber/policy.hpp>
+#include <boost/fiber/properties.hpp>
 
 #include "gofer/detail/waiter.hpp"
 #include "gofer/errors.hpp"
@@ -59,8 +60,13 @@ runtime* current_runtime() noexcept;
 // The same, throwing runtime_misuse outside gofer::run.
 runtime& runtime_for_go();
 boost::fibers::fixedsize_stack goroutine_stack_allocator(runtime& rt) noexcept;
-void goroutine_started(runtime& rt) noexcept;
-void goroutine_finished(runtime& rt) noexcept;
+// A new goroutine's record (its parker, its place in the runtime's list), to
+// hand to the fiber as its properties; Boost.Fiber deletes it with the fiber.
+boost::fibers::fiber_properties* goroutine_started(runtime& rt);
+// The fiber could not be created: undo goroutine_started.
+void goroutine_not_started(boost::fibers::fiber_properties* record) noexcept;
+// Called by the goroutine itself as its last step.
+void goroutine_finished() noexcept;
 // Reports an exception that escaped a goroutine and ends the program.
 [[noreturn]] void panic(std::exception_ptr exception) noexcept;
 void run(void (*main)(void*), void* main_arg, const run_options& options);
@@ -74,11 +80,11 @@ void go(F&& f, Args&&... args) {
   auto body = [f = std::forward<F>(f), ... args = std::forward<Args>(args)]() mutable {
     std::invoke(std::move(f), std::move(args)...);
   };
-  detail::goroutine_started(rt);
+  boost::fibers::fiber_properties* const record = detail::goroutine_started(rt);
   try {
-    boost::fibers::fiber(boost::fibers::launch::post, std::allocator_arg,
+    boost::fibers::fiber(boost::fibers::launch::post, record, std::allocator_arg,
                          detail::goroutine_stack_allocator(rt),
-                         [&rt, body = std::move(body)]() mutable {
+                         [body = std::move(body)]() mutable {
                            try {
                              body();
                            } catch (const detail::goroutine_exit&) {
@@ -88,11 +94,12 @@ void go(F&& f, Args&&... args) {
                            } catch (...) {
                              detail::panic(std::current_exception());
                            }
-                           detail::goroutine_finished(rt);
+                           detail::goroutine_finished();
                          })
         .detach();
   } catch (...) {
-    detail::goroutine_finished(rt);
+    // Only allocating the stack can throw, before Boost takes the record.
+    detail::goroutine_not_started(record);
     throw;
   }
 }

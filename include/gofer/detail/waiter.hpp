@@ -1,16 +1,18 @@
 // gofer/detail/waiter.hpp - how a goroutine blocks on channels and is woken.
 //
-// A goroutine that must block in send, recv or select creates one `parker` on
-// its stack, and one `waiter` per channel case (Go: sudog), and links each
-// waiter into its channel's send or receive queue. Whoever completes one of
-// those operations for it - a peer on the other side of a channel, close(), or
-// the runtime's shutdown - first *claims* the parker (Go: the selectDone CAS in
-// runtime/chan.go dequeue), so exactly one case of a select ever runs. The
-// claimer then moves the value, records the winning waiter, and wakes the
-// goroutine.
+// A goroutine that must block in send, recv or select uses its `parker` (one
+// per goroutine, reused for each block) and one `waiter` per channel case
+// (Go: sudog), linking each waiter into its channel's send or receive queue.
+// Whoever completes one of those operations for it - a peer on the other side
+// of a channel, close(), or the runtime's shutdown - first *claims* the parker
+// (Go: the selectDone CAS in runtime/chan.go dequeue), so exactly one case of
+// a select ever runs. The claimer then moves the value, records the winning
+// waiter, and wakes the goroutine.
 //
 // Parker states (the only transitions):
-//   waiting --claim (CAS, by one claimer)--> claimed --wake()--> completed
+//   completed --begin_park (owner)--> waiting
+//   waiting --claim (CAS, by exactly one claimer)--> claimed
+//   claimed --wake() (by that claimer)--> completed
 //
 // Invariants:
 //   - A waiter is linked into at most one queue, and only while its `queued`
@@ -18,19 +20,20 @@
 //   - Only the claimer writes `winner`, `unwound` and the winning waiter's
 //     `success` and slot, and it does so before wake() publishes `completed`
 //     (release); the owner reads them after it resumes (acquire).
-//   - The owner holds `park_lock` from before its waiters become reachable
-//     until after it has switched out (Boost.Fiber releases the lock after the
-//     context switch). wake() takes that lock before scheduling the owner, so
-//     a goroutine is never scheduled while it is still running.
-//   - wake() does not touch the parker after scheduling its owner: the owner
-//     may already be running on another thread and return, ending the
-//     parker's lifetime.
+//   - The owner holds its `switch_lock` from before it publishes `waiting`
+//     until after it has switched out (Boost.Fiber releases that lock after
+//     the context switch). A single send or recv uses its channel's lock as
+//     the switch lock; a select or a forever-block uses the parker's own
+//     park_lock. wake() takes the switch lock before scheduling the owner,
+//     unless the claimer found the waiter under that very lock, so a
+//     goroutine is never scheduled while it is still running.
+//   - wake() does not touch the parker after scheduling its owner.
 //   - After it resumes, the owner unlinks its other waiters, relocking each
 //     channel, before its stack frame (and the waiters) go away.
 //
-// Lock order: channel locks (ascending address) -> parker's park_lock ->
-// the runtime's registry lock -> scheduler locks. A claimer never wakes a
-// goroutine while holding a channel lock.
+// Lock order: channel locks (ascending address) -> a parker's park_lock ->
+// the runtime's goroutine list lock -> scheduler locks. A claimer never wakes
+// a goroutine while holding a channel lock.
 #pragma once
 
 #include <atomic>
@@ -65,17 +68,14 @@ struct waiter {
 struct parker {
   enum : std::uint32_t { waiting = 0, claimed = 1, completed = 2 };
 
-  std::atomic<std::uint32_t> state{waiting};
+  std::atomic<std::uint32_t> state{completed};
   waiter* winner = nullptr;  // the case that ran; null when unwound
   bool unwound = false;      // claimed by runtime shutdown: unwind the goroutine
   boost::fibers::context* context = nullptr;
-  spinlock park_lock;
-  // The runtime whose registry of parked goroutines holds this parker (null
-  // outside gofer::run), and the links in it, guarded by the registry's lock.
-  runtime* registry = nullptr;
-  parker* registry_prev = nullptr;
-  parker* registry_next = nullptr;
-  parker* unwind_next = nullptr;  // shutdown's list of parkers to unwind
+  spinlock* switch_lock = nullptr;  // held by the owner until it has switched out
+  spinlock park_lock;               // the switch lock of selects and forever-blocks
+  runtime* owner_runtime = nullptr;  // null for a thread outside gofer::run
+  parker* unwind_next = nullptr;     // shutdown's list of parkers to unwind
 
   // The first caller wins; every later one gets false. Go: selectDone CAS.
   bool try_claim() noexcept {
@@ -131,13 +131,17 @@ class wait_queue {
 };
 
 // Publishes the claimer's writes and schedules the parked owner. Call with no
-// channel lock held, after try_claim() succeeded. Never touches `p` after
-// scheduling (see the invariants above).
-inline void wake(parker& p) noexcept {
+// channel lock held, after try_claim() succeeded. `found_under` is the lock
+// under which the claimer found the waiter (null for shutdown): if it is the
+// owner's switch lock, the owner has already switched out. Never touches `p`
+// after scheduling (see the invariants above).
+inline void wake(parker& p, const spinlock* found_under) noexcept {
   boost::fibers::context* const owner = p.context;
+  spinlock* const switch_lock = p.switch_lock;
   p.state.store(parker::completed, std::memory_order_release);
-  // The owner releases park_lock only after it has switched out.
-  { spinlock_lock switched_out{p.park_lock}; }
+  if (switch_lock != found_under) {
+    spinlock_lock switched_out{*switch_lock};
+  }
   boost::fibers::context::active()->schedule(owner);
 }
 
@@ -146,18 +150,29 @@ inline void wake(parker& p) noexcept {
 // from std::exception: user code must not catch and swallow it.
 struct goroutine_exit {};
 
-// The two halves of parking. The caller holds the locks of every channel it
-// is about to enqueue on.
-//
-// begin_park: records the current context, takes park_lock into `park_lock`
-// and registers `p` with the current runtime. Returns false (holding nothing
-// new) if the runtime is shutting down: the caller must not enqueue, and
-// should unlock its channels and throw goroutine_exit.
-bool begin_park(parker& p, spinlock_lock& park_lock) noexcept;
+// The parker of the calling goroutine, or `fallback` when the caller is not a
+// goroutine of gofer::run (a plain thread, or a fiber gofer did not start).
+parker& current_parker(parker& fallback) noexcept;
 
-// suspend: switches away, releasing park_lock after the switch; returns once
-// a claimer has woken `p`, unregistered.
-void suspend(parker& p, spinlock_lock& park_lock) noexcept;
+enum class park_start {
+  enqueue,               // parked: enqueue the waiters, unlock, then suspend()
+  unwind,                // the runtime is shutting down: unlock and unwind now
+  suspend_then_unwind,   // shutdown claimed us already: unlock all but the
+                         // switch lock, suspend(), then unwind
+};
+
+// Starts a park of `p`. The caller holds `switch_lock` (and every channel lock
+// it is about to enqueue on). Publishes `waiting`; from here on `p` can be
+// claimed by whoever finds it.
+park_start begin_park(parker& p, spinlock& switch_lock) noexcept;
+
+// Switches away, releasing the switch lock after the switch; returns once a
+// claimer has woken `p`.
+void suspend(parker& p, spinlock_lock& switch_lock) noexcept;
+
+// For park_start::unwind and ::suspend_then_unwind: releases or suspends on
+// the switch lock as the start requires, then throws goroutine_exit.
+[[noreturn]] void unwind_parked(parker& p, park_start start, spinlock_lock& switch_lock);
 
 // Blocks forever (a nil channel, an empty select): only runtime shutdown can
 // end it, by throwing goroutine_exit.
