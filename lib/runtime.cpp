@@ -12,6 +12,7 @@
 #include <boost/fiber/operations.hpp>
 
 #include "gofer/detail/assert.hpp"
+#include "gofer/detail/sanitizer.hpp"
 #include "gofer/runtime.hpp"
 #include "runtime_state.hpp"
 
@@ -233,6 +234,8 @@ park_start begin_park(parker& p, spinlock& switch_lock) noexcept {
 }
 
 void suspend(parker& p, spinlock_lock& switch_lock) noexcept {
+  // Boost unlocks the switch lock after the switch, where TSan cannot see it.
+  GOFER_TSAN_RELEASE(switch_lock.mutex());
   p.context->suspend(switch_lock);
   GOFER_ASSERT(p.state.load(std::memory_order_acquire) == parker::completed);
 }

@@ -17,16 +17,24 @@ void gofer_algorithm::awakened(boost::fibers::context* context) noexcept {
   }
   // Detached, a context may be attached to (and resumed by) any worker.
   context->detach();
-  gofer_algorithm* to_wake = nullptr;
-  {
-    std::lock_guard lock{pool_->mutex};
-    pool_->runnable.push_back(context);
-    if (!pool_->idle.empty()) {
-      to_wake = pool_->idle.back();
-      pool_->idle.pop_back();
-    }
+  std::lock_guard lock{pool_->mutex};
+  pool_->runnable.push_back(context);
+  if (!pool_->idle.empty()) {
+    // Notified under the pool lock: a worker leaves `idle` (and may be
+    // destroyed) only under that lock, so it is still alive here.
+    pool_->idle.back()->notify();
+    pool_->idle.pop_back();
   }
-  if (to_wake != nullptr) to_wake->notify();
+}
+
+gofer_algorithm::~gofer_algorithm() {
+  if (pool_ != nullptr) {
+    std::lock_guard lock{pool_->mutex};
+    auto& idle = pool_->idle;
+    idle.erase(std::remove(idle.begin(), idle.end(), this), idle.end());
+  }
+  // Wait out a notify() still in flight from another thread.
+  std::lock_guard lock{wake_mutex_};
 }
 
 boost::fibers::context* gofer_algorithm::take_dispatcher() noexcept {
@@ -92,10 +100,10 @@ void gofer_algorithm::suspend_until(
 }
 
 void gofer_algorithm::notify() noexcept {
-  {
-    std::lock_guard lock{wake_mutex_};
-    woken_ = true;
-  }
+  // Signalled under the lock: once this worker has seen woken_, it may end
+  // and destroy wake_, so the signal must not come after the unlock.
+  std::lock_guard lock{wake_mutex_};
+  woken_ = true;
   wake_.notify_one();
 }
 

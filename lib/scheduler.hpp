@@ -21,8 +21,8 @@
 // Contexts pinned to their thread (each thread's main context) never enter
 // the shared queue; they wait in the worker's local queue.
 //
-// Lock order: shared_pool::mutex, then a worker's wake_mutex_ (notify() is
-// called after the pool lock is released).
+// Lock order: shared_pool::mutex, then a worker's wake_mutex_ (awakened()
+// notifies an idle worker while holding the pool lock).
 #pragma once
 
 #include <chrono>
@@ -52,6 +52,7 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
  public:
   // A null pool means a single-thread runtime.
   explicit gofer_algorithm(std::shared_ptr<shared_pool> pool) noexcept : pool_(std::move(pool)) {}
+  ~gofer_algorithm() override;
 
   void awakened(boost::fibers::context* context) noexcept override;
   boost::fibers::context* pick_next() noexcept override;
