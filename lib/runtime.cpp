@@ -45,7 +45,9 @@ void assert_failed(const char* condition, const char* file, int line) noexcept {
   std::abort();
 }
 
-runtime* current_runtime() noexcept { return this_thread_runtime; }
+runtime* current_runtime() noexcept {
+  return this_thread_runtime;
+}
 
 runtime& runtime_for_go() {
   if (this_thread_runtime == nullptr) {
@@ -180,7 +182,8 @@ void runtime::shutdown() {
       stop_workers_ = true;
     }
     stop_cv_.notify_all();
-    for (std::thread& worker : workers_) worker.join();
+    for (std::thread& worker : workers_)
+      worker.join();
   }
   // Leave the thread as we found it: Boost's default single-thread scheduler.
   boost::fibers::use_scheduling_algorithm<boost::fibers::algo::round_robin>();

@@ -36,7 +36,7 @@ class goroutine final : public boost::fibers::fiber_properties {
   explicit goroutine(runtime* rt) noexcept : boost::fibers::fiber_properties(nullptr) {
     parker.owner_runtime = rt;
   }
-  struct parker parker;  // reused by every block of this goroutine
+  struct parker parker;       // reused by every block of this goroutine
   goroutine* prev = nullptr;  // links in runtime::goroutines_, under its lock
   goroutine* next = nullptr;
 };
@@ -73,7 +73,7 @@ class runtime {
   const boost::fibers::fixedsize_stack stack_allocator_;
   std::atomic<bool> shutting_down_{false};
 
-  spinlock goroutines_lock_;        // guards goroutines_ and the records' links
+  spinlock goroutines_lock_;  // guards goroutines_ and the records' links
   goroutine* goroutines_ = nullptr;
   std::atomic<std::size_t> live_goroutines_{0};
   // With exit_cv_: main waits for live_goroutines_ == 0.
@@ -82,7 +82,7 @@ class runtime {
 
   std::shared_ptr<shared_pool> pool_;  // threads > 1 only
   std::vector<std::thread> workers_;
-  boost::fibers::mutex stop_mutex_;    // with stop_cv_: workers wait for stop_workers_
+  boost::fibers::mutex stop_mutex_;  // with stop_cv_: workers wait for stop_workers_
   boost::fibers::condition_variable stop_cv_;
   std::atomic<bool> stop_workers_{false};
 };

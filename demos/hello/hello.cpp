@@ -4,7 +4,8 @@
 //   jobs, results, quit := make(chan int, 4), make(chan string), make(chan struct{})
 //   go func() { for i := 1; i <= 5; i++ { jobs <- i }; close(jobs) }()
 //   go func() { for j := range jobs { results <- fmt.Sprint(j, "² = ", j*j) }; close(quit) }()
-//   for { select { case r := <-results: fmt.Println(r); case <-quit: fmt.Println("done"); return } }
+//   for { select { case r := <-results: fmt.Println(r); case <-quit: fmt.Println("done"); return }
+//   }
 #include <gofer/gofer.hpp>
 
 #include <cstdio>
@@ -12,16 +13,18 @@
 
 int main() {
   gofer::run([] {
-    auto jobs = gofer::make_chan<int>(4);  // buffered: holds 4
+    auto jobs = gofer::make_chan<int>(4);            // buffered: holds 4
     auto results = gofer::make_chan<std::string>();  // unbuffered: a handoff
     auto quit = gofer::make_chan<gofer::signal>();
 
     gofer::go([jobs] {
-      for (int i = 1; i <= 5; ++i) jobs.send(i);
+      for (int i = 1; i <= 5; ++i)
+        jobs.send(i);
       jobs.close();
     });
     gofer::go([jobs, results, quit] {
-      for (int job : jobs) results.send(std::to_string(job) + "² = " + std::to_string(job * job));
+      for (int job : jobs)
+        results.send(std::to_string(job) + "² = " + std::to_string(job * job));
       quit.close();
     });
 

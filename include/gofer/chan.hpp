@@ -156,8 +156,7 @@ class chan_handle {
   chan_state<T>* state() const noexcept { return state_.get(); }
 
  protected:
-  explicit chan_handle(std::shared_ptr<chan_state<T>> state) noexcept
-      : state_(std::move(state)) {}
+  explicit chan_handle(std::shared_ptr<chan_state<T>> state) noexcept : state_(std::move(state)) {}
   const std::shared_ptr<chan_state<T>>& shared_state() const noexcept { return state_; }
 
  private:
@@ -172,16 +171,12 @@ class send_ops {
   // it). Throws send_on_closed_channel; a nil channel blocks forever. Moves
   // from `value` only if the send succeeds.
   void send(T&& value) const { detail::send(self().state(), value); }
-  void send(const T& value) const
-    requires std::copy_constructible<T>
-  {
+  void send(const T& value) const requires std::copy_constructible<T> {
     T copy(value);
     detail::send(self().state(), copy);
   }
   // For signal channels: stop.send().
-  void send() const
-    requires std::same_as<T, signal>
-  {
+  void send() const requires std::same_as<T, signal> {
     signal value;
     detail::send(self().state(), value);
   }
@@ -190,9 +185,7 @@ class send_ops {
   // blocking (a nil channel never accepts); throws send_on_closed_channel.
   // Moves from `value` only if it returns true.
   bool try_send(T&& value) const { return detail::try_send(self().state(), value); }
-  bool try_send(const T& value) const
-    requires std::copy_constructible<T>
-  {
+  bool try_send(const T& value) const requires std::copy_constructible<T> {
     T copy(value);
     return detail::try_send(self().state(), copy);
   }
@@ -215,9 +208,7 @@ class recv_ops {
  public:
   // Go: v, ok := <-ch. Blocks until a value or the close; a nil channel
   // blocks forever. `auto [v, ok] = ch.recv();`
-  received<T> recv() const
-    requires std::default_initializable<T>
-  {
+  received<T> recv() const requires std::default_initializable<T> {
     return to_received(detail::recv(self().state()));
   }
   // The same for any T: empty once the channel is closed and drained.
@@ -225,9 +216,7 @@ class recv_ops {
 
   // Go: select { case v, ok := <-ch: ...; default: }. Empty if the receive
   // would block; otherwise what recv() would have returned.
-  std::optional<received<T>> try_recv() const
-    requires std::default_initializable<T>
-  {
+  std::optional<received<T>> try_recv() const requires std::default_initializable<T> {
     std::optional<T> value;
     if (!detail::try_recv(self().state(), value)) return std::nullopt;
     return to_received(std::move(value));

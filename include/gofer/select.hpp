@@ -113,8 +113,7 @@ class send_case_of : public select_case {
     self.slot = value;
   }
   // Sends a copy made now, as Go evaluates the send expression on entry.
-  send_case_of(chan_state<T>* state, const T& value)
-    requires std::copy_constructible<T>
+  send_case_of(chan_state<T>* state, const T& value) requires std::copy_constructible<T>
       : copy_(value) {
     chan = state;
     is_send = true;
@@ -135,11 +134,11 @@ struct default_case_of {
 };
 
 template <class C>
-concept receivable =
-    std::same_as<C, chan<typename C::value_type>> || std::same_as<C, recv_chan<typename C::value_type>>;
+concept receivable = std::same_as<C, chan<typename C::value_type>> ||
+    std::same_as<C, recv_chan<typename C::value_type>>;
 template <class C>
-concept sendable =
-    std::same_as<C, chan<typename C::value_type>> || std::same_as<C, send_chan<typename C::value_type>>;
+concept sendable = std::same_as<C, chan<typename C::value_type>> ||
+    std::same_as<C, send_chan<typename C::value_type>>;
 
 template <class Case>
 select_case* engine_view(Case& c) noexcept {
@@ -185,13 +184,15 @@ auto send_case(const C& ch, const typename C::value_type& value) {
 }
 // For signal channels: case stop <- struct{}{}.
 template <detail::sendable C>
-  requires std::same_as<typename C::value_type, signal>
+requires std::same_as<typename C::value_type, signal>
 auto send_case(const C& ch) {
   return detail::send_case_of<signal>(ch.state(), signal{});
 }
 
 // default: makes the select non-blocking.
-inline detail::default_case_of default_case() noexcept { return {}; }
+inline detail::default_case_of default_case() noexcept {
+  return {};
+}
 
 // Runs exactly one of `cases` (see the top of this file) and returns its index.
 template <class... Cases>

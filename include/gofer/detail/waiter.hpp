@@ -72,8 +72,8 @@ struct parker {
   waiter* winner = nullptr;  // the case that ran; null when unwound
   bool unwound = false;      // claimed by runtime shutdown: unwind the goroutine
   boost::fibers::context* context = nullptr;
-  spinlock* switch_lock = nullptr;  // held by the owner until it has switched out
-  spinlock park_lock;               // the switch lock of selects and forever-blocks
+  spinlock* switch_lock = nullptr;   // held by the owner until it has switched out
+  spinlock park_lock;                // the switch lock of selects and forever-blocks
   runtime* owner_runtime = nullptr;  // null for a thread outside gofer::run
   parker* unwind_next = nullptr;     // shutdown's list of parkers to unwind
 
@@ -155,10 +155,10 @@ struct goroutine_exit {};
 parker& current_parker(parker& fallback) noexcept;
 
 enum class park_start {
-  enqueue,               // parked: enqueue the waiters, unlock, then suspend()
-  unwind,                // the runtime is shutting down: unlock and unwind now
-  suspend_then_unwind,   // shutdown claimed us already: unlock all but the
-                         // switch lock, suspend(), then unwind
+  enqueue,              // parked: enqueue the waiters, unlock, then suspend()
+  unwind,               // the runtime is shutting down: unlock and unwind now
+  suspend_then_unwind,  // shutdown claimed us already: unlock all but the
+                        // switch lock, suspend(), then unwind
 };
 
 // Starts a park of `p`. The caller holds `switch_lock` (and every channel lock
