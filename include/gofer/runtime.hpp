@@ -84,9 +84,9 @@ void go(F&& f, Args&&... args) {
   try {
     boost::fibers::fiber(boost::fibers::launch::post, record, std::allocator_arg,
                          detail::goroutine_stack_allocator(rt),
-                         [body = std::move(body)]() mutable {
+                         [body = std::optional<decltype(body)>(std::move(body))]() mutable {
                            try {
-                             body();
+                             (*body)();
                            } catch (const detail::goroutine_exit&) {
                              // Unwound at shutdown: the normal end of a blocked goroutine.
                            } catch (const boost::context::detail::forced_unwind&) {
@@ -94,6 +94,9 @@ void go(F&& f, Args&&... args) {
                            } catch (...) {
                              detail::panic(std::current_exception());
                            }
+                           // The function and its arguments die with the goroutine, as a Go
+                           // closure's captures do, not later when Boost frees the fiber.
+                           body.reset();
                            detail::goroutine_finished();
                          })
         .detach();
