@@ -204,8 +204,8 @@ void run(void (*main)(void*), void* main_arg, const run_options& options) {
   // main is a goroutine too: give this thread's context a record for the
   // duration (Boost deletes the record when it is replaced).
   boost::fibers::context* const main_context = boost::fibers::context::active();
-  const bool main_has_record = main_context->get_properties() == nullptr;
-  if (main_has_record) main_context->set_properties(new goroutine(&rt));
+  const bool gave_main_a_record = main_context->get_properties() == nullptr;
+  if (gave_main_a_record) main_context->set_properties(new goroutine(&rt));
   std::exception_ptr main_failed;
   try {
     main(main_arg);
@@ -213,7 +213,7 @@ void run(void (*main)(void*), void* main_arg, const run_options& options) {
     main_failed = std::current_exception();
   }
   rt.shutdown();
-  if (main_has_record) main_context->set_properties(nullptr);
+  if (gave_main_a_record) main_context->set_properties(nullptr);
   if (main_failed) std::rethrow_exception(main_failed);
 }
 

@@ -39,9 +39,10 @@ class close_of_nil_channel : public error {
   close_of_nil_channel() : error("close of nil channel") {}
 };
 
-// gofer::go or a blocking gofer operation's runtime services were used where
-// no gofer::run is active, or gofer::run was entered twice. Go has no such
-// case: its runtime always exists.
+// gofer::go was called outside gofer::run (no runtime to run the goroutine),
+// or gofer::run was called inside gofer::run on the same thread. Go has no
+// such case: its runtime always exists. (Channel operations need no runtime:
+// a plain thread may send, receive and select; it just blocks its thread.)
 class runtime_misuse : public error {
  public:
   explicit runtime_misuse(const std::string& what) : error(what) {}

@@ -1,9 +1,9 @@
 // gofer/runtime.hpp - goroutines: gofer::run, gofer::go, gofer::yield.
 //
 // gofer::run(main, options) is Go's program: it runs `main` as the first
-// goroutine, on the calling thread, and returns what main returns once main
-// has returned, as a Go program ends when main.main returns. Goroutines that
-// are still blocked on a gofer channel or select at that point are unwound:
+// goroutine, on the calling thread, and ends when main returns, as a Go
+// program ends when main.main returns. Goroutines that are still blocked on a
+// gofer channel or select at that point are unwound:
 // the blocking call throws an internal exception (not derived from
 // std::exception) so their destructors run and nothing leaks; Go simply exits
 // without running its other goroutines' defers. See docs/differences.md.
@@ -22,11 +22,19 @@
 // propagates out of gofer::run (after the other goroutines are unwound), so
 // callers can handle it.
 //
-// Rules: call go, yield and the blocking channel operations from inside
-// gofer::run (from main or any goroutine). A goroutine must not swallow
-// unknown exceptions (catch (...) without rethrow) around blocking calls, or
-// it cannot be unwound at shutdown. A goroutine that never blocks or yields
-// keeps the others from running on its thread: fibers are not preempted.
+// run returns what main returned once every other goroutine has ended:
+// blocked ones are unwound as above, runnable ones run until they block (and
+// are unwound) or return. So a goroutine that computes, or waits on something
+// gofer does not own (a std::mutex, a sleep of Boost's), delays run's return,
+// and one that never blocks nor yields again keeps it from returning.
+//
+// Rules: call go and yield from inside gofer::run (from main or any
+// goroutine); channel operations work anywhere (a plain thread simply blocks
+// itself). A goroutine must not swallow unknown exceptions (catch (...)
+// without rethrow) around blocking calls, or it cannot be unwound at
+// shutdown, and must not block in a destructor that runs during that
+// unwinding. A goroutine that never blocks or yields keeps the others from
+// running on its thread: fibers are not preempted.
 #pragma once
 
 #include <cstddef>

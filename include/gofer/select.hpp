@@ -156,7 +156,9 @@ template <detail::receivable C>
 auto recv_case(const C& ch) noexcept {
   return detail::recv_case_of<typename C::value_type>(ch.state());
 }
-// case v = <-ch: assigns the value (T{} if the channel is closed).
+// case v = <-ch: assigns the value; if the channel is closed, Go's zero value
+// T{} (left unchanged when T is not default-constructible: use the
+// std::optional overload for those).
 template <detail::receivable C>
 auto recv_case(const C& ch, typename C::value_type& out) noexcept {
   return detail::recv_case_of<typename C::value_type>(ch.state(), &out, nullptr);
