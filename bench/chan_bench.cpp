@@ -1,0 +1,468 @@
+// bench/chan_bench.cpp - channel, select and goroutine benchmarks, named after
+// Go's own (src/runtime/chan_test.go) so that one table can hold Go, gofer and
+// raw Boost.Fiber. See bench/README.md for what each one measures.
+//
+// How the timing works: each benchmark run calls gofer::run once; main (the
+// first goroutine, pinned to the thread that called run) executes Google
+// Benchmark's `for (auto _ : state)` loop, so the runtime's start and shutdown
+// stay outside the timed region. One loop iteration is one operation (a
+// message, a round trip, a select, a goroutine), so the Time column is ns per
+// op. Every benchmark uses real (wall) time: CPU time would count only the
+// calling thread.
+//
+// Argument "threads" is run_options::threads (Go's GOMAXPROCS). Go's
+// RunParallel benchmarks (ChanNonblocking, SelectUncontended, ChanCreation) are
+// mirrored by running threads-1 extra copies of the loop in goroutines next to
+// main; their Time column is main's ns per op under that load, and the
+// `agg_ns/op` counter is wall time over the ops of all copies, which is what
+// Go's ns/op reports.
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+#include <boost/fiber/algo/round_robin.hpp>
+#include <boost/fiber/algo/shared_work.hpp>
+#include <boost/fiber/all.hpp>
+
+#include "gofer/chan.hpp"
+#include "gofer/runtime.hpp"
+#include "gofer/select.hpp"
+
+namespace {
+
+constexpr std::int64_t spawn_count = 100'000;
+constexpr std::size_t stack_size = 64 << 10;  // gofer's default, used for Boost too
+
+std::size_t threads_of(const benchmark::State& state, int arg = 0) {
+  return static_cast<std::size_t>(state.range(arg));
+}
+
+// Runs body(state) as gofer's main goroutine with state.range(threads_arg)
+// threads.
+template <class Body>
+void in_gofer(benchmark::State& state, int threads_arg, Body body) {
+  gofer::run([&] { body(state); }, {.threads = threads_of(state, threads_arg)});
+}
+
+// Go's RunParallel: main runs the timed loop while threads-1 goroutines run
+// the same kind of loop until told to stop. make_op() builds one loop's state
+// and returns the callable that performs one op.
+template <class MakeOp>
+void run_parallel(benchmark::State& state, MakeOp make_op) {
+  in_gofer(state, 0, [&](benchmark::State& st) {
+    const std::size_t helpers = threads_of(st) - 1;
+    struct alignas(64) counter {
+      std::atomic<std::int64_t> ops{0};
+    };
+    std::vector<counter> counts(helpers);
+    std::atomic<bool> stop{false};
+    auto done = gofer::make_chan<gofer::signal>(static_cast<std::ptrdiff_t>(helpers));
+    for (counter& count : counts) {
+      gofer::go([&stop, &count, &make_op, done] {
+        auto op = make_op();
+        std::int64_t n = 0;
+        while (!stop.load(std::memory_order_relaxed)) {
+          op();
+          count.ops.store(++n, std::memory_order_relaxed);
+        }
+        done.send();
+      });
+    }
+    auto sum = [&counts] {
+      std::int64_t total = 0;
+      for (const counter& count : counts)
+        total += count.ops.load(std::memory_order_relaxed);
+      return total;
+    };
+
+    auto op = make_op();
+    const std::int64_t helper_ops_before = sum();
+    const auto start = std::chrono::steady_clock::now();
+    for (auto _ : st)
+      op();
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    const std::int64_t all_ops = st.iterations() + sum() - helper_ops_before;
+
+    stop.store(true, std::memory_order_relaxed);
+    for (std::size_t i = 0; i < helpers; ++i)
+      done.recv();
+    st.counters["agg_ns/op"] =
+        std::chrono::duration<double, std::nano>(elapsed).count() / static_cast<double>(all_ops);
+  });
+}
+
+// ---------------------------------------------------------------------------
+// gofer
+
+// Go: BenchmarkChanSync. Two goroutines pass a value back and forth over ONE
+// unbuffered channel; ns per message (half a round trip), as Go counts it.
+void chan_sync(benchmark::State& state) {
+  in_gofer(state, 0, [](benchmark::State& st) {
+    auto ch = gofer::make_chan<int>();
+    gofer::go([ch] {
+      for (;;) {
+        auto [value, ok] = ch.recv();
+        if (!ok) return;
+        ch.send(value);
+      }
+    });
+    while (st.KeepRunningBatch(2)) {
+      ch.send(1);
+      benchmark::DoNotOptimize(ch.recv());
+    }
+    ch.close();
+  });
+}
+
+// Ping-pong over two unbuffered channels; ns per round trip.
+void ping_pong(benchmark::State& state) {
+  in_gofer(state, 0, [](benchmark::State& st) {
+    auto ping = gofer::make_chan<int>();
+    auto pong = gofer::make_chan<int>();
+    gofer::go([ping, pong] {
+      for (int value : ping)
+        pong.send(value);
+    });
+    for (auto _ : st) {
+      ping.send(1);
+      benchmark::DoNotOptimize(pong.recv());
+    }
+    ping.close();
+  });
+}
+
+// Go: BenchmarkChanProdCons<cap> (one producer/consumer pair; Go runs
+// GOMAXPROCS pairs on one channel). main produces, a goroutine consumes;
+// ns per message. Waiting for the consumer to drain the last <= cap values is
+// left out of the timing (negligible against the iteration counts used).
+void chan_prod_cons(benchmark::State& state, std::ptrdiff_t capacity) {
+  in_gofer(state, 0, [capacity](benchmark::State& st) {
+    auto ch = gofer::make_chan<int>(capacity);
+    auto done = gofer::make_chan<std::int64_t>(1);
+    gofer::go([ch, done] {
+      std::int64_t received = 0;
+      for (int value : ch)
+        received += value;
+      done.send(received);
+    });
+    for (auto _ : st)
+      ch.send(1);
+    ch.close();
+    if (done.recv().value != st.iterations()) st.SkipWithError("consumer lost messages");
+  });
+}
+
+// A producer goroutine sends round-robin on `chans` channels of capacity cap;
+// main selects over all of them; ns per select.
+template <std::size_t N>
+void select_n(benchmark::State& state) {
+  in_gofer(state, 1, [](benchmark::State& st) {
+    std::array<gofer::chan<int>, N> chans;
+    for (auto& ch : chans)
+      ch = gofer::make_chan<int>(st.range(0));
+    std::atomic<bool> stop{false};
+    gofer::go([chans, &stop] {
+      for (std::size_t i = 0; !stop.load(std::memory_order_relaxed); ++i)
+        chans[i % N].send(1);
+      for (const auto& ch : chans)
+        ch.close();
+    });
+
+    int value = 0;
+    auto select_all = [&chans, &value](bool* ok) {
+      if constexpr (N == 2) {
+        return gofer::select(gofer::recv_case(chans[0], value, ok[0]),
+                             gofer::recv_case(chans[1], value, ok[1]));
+      } else {
+        static_assert(N == 4);
+        return gofer::select(
+            gofer::recv_case(chans[0], value, ok[0]), gofer::recv_case(chans[1], value, ok[1]),
+            gofer::recv_case(chans[2], value, ok[2]), gofer::recv_case(chans[3], value, ok[3]));
+      }
+    };
+    bool ok[N];
+    for (auto _ : st) {
+      benchmark::DoNotOptimize(select_all(ok));
+    }
+    // Drain until the producer sees `stop` and closes every channel.
+    stop.store(true, std::memory_order_relaxed);
+    for (;;) {
+      const std::size_t chosen = select_all(ok);
+      if (!ok[chosen]) break;
+    }
+  });
+}
+
+// Go: BenchmarkSelectUncontended. Each loop owns two channels of capacity 1,
+// one of them full; a select receives from whichever holds the value and
+// sends it to the other. ns per select.
+void select_uncontended(benchmark::State& state) {
+  run_parallel(state, [] {
+    auto c1 = gofer::make_chan<int>(1);
+    auto c2 = gofer::make_chan<int>(1);
+    c1.send(0);
+    return [c1, c2] {
+      int value = 0;
+      switch (gofer::select(gofer::recv_case(c1, value), gofer::recv_case(c2, value))) {
+        case 0:
+          c2.send(0);
+          break;
+        case 1:
+          c1.send(0);
+          break;
+      }
+    };
+  });
+}
+
+// Go: BenchmarkSelectProdCons. A producer (main) and a consumer goroutine
+// over a channel of capacity 128; each select also waits on two channels that
+// never fire (Go's: a one-hour timer and a close channel), and each side does
+// Go's 100 steps of "local work" per message. ns per message.
+void select_prod_cons(benchmark::State& state) {
+  in_gofer(state, 0, [](benchmark::State& st) {
+    auto ch = gofer::make_chan<int>(128);
+    auto never_timer = gofer::make_chan<int>();
+    auto never_close = gofer::make_chan<int>();
+    auto done = gofer::make_chan<gofer::signal>(1);
+    auto local_work = [](int& foo) {
+      for (int i = 0; i < 100; ++i) {
+        foo *= 2;
+        foo /= 2;
+        benchmark::DoNotOptimize(foo);
+      }
+    };
+    gofer::go([=] {
+      int foo = 0;
+      for (;;) {
+        int value = 0;
+        const std::size_t chosen =
+            gofer::select(gofer::recv_case(ch, value), gofer::recv_case(never_timer),
+                          gofer::recv_case(never_close));
+        if (chosen == 0 && value == 0) break;
+        local_work(foo);
+      }
+      done.send();
+    });
+    int foo = 0;
+    for (auto _ : st) {
+      local_work(foo);
+      gofer::select(gofer::send_case(ch, 1), gofer::recv_case(never_timer),
+                    gofer::recv_case(never_close));
+    }
+    ch.send(0);
+    done.recv();
+  });
+}
+
+// Go: BenchmarkChanNonblocking. A non-blocking receive on an unbuffered
+// channel no one sends on, shared by all loops: try_recv.
+void chan_nonblocking(benchmark::State& state) {
+  const auto ch = gofer::make_chan<int>();
+  run_parallel(state, [&ch] { return [ch] { benchmark::DoNotOptimize(ch.try_recv()); }; });
+}
+
+// The same as Go writes it: select { case <-myc: default: }.
+void chan_nonblocking_select(benchmark::State& state) {
+  const auto ch = gofer::make_chan<int>();
+  run_parallel(state, [&ch] {
+    return [ch] {
+      benchmark::DoNotOptimize(gofer::select(gofer::recv_case(ch), gofer::default_case()));
+    };
+  });
+}
+
+// A try_send / try_recv pair on a buffered channel shared by all loops, with
+// room for every loop's value, so neither ever fails (a non-blocking
+// BenchmarkChanSem). ns per pair.
+void chan_nonblocking_send_recv(benchmark::State& state) {
+  const auto ch = gofer::make_chan<int>(state.range(0));
+  run_parallel(state, [&ch] {
+    return [ch] {
+      benchmark::DoNotOptimize(ch.try_send(0));
+      benchmark::DoNotOptimize(ch.try_recv());
+    };
+  });
+}
+
+// Go: BenchmarkChanCreation. make(chan int, 1), one send, one receive.
+void chan_creation(benchmark::State& state) {
+  run_parallel(state, [] {
+    return [] {
+      auto ch = gofer::make_chan<int>(1);
+      ch.send(0);
+      benchmark::DoNotOptimize(ch.recv());
+    };
+  });
+}
+
+// Starts 100k goroutines, then waits for all of them: the last one to finish
+// signals main. ns per goroutine (one iteration = one goroutine).
+void spawn_join(benchmark::State& state) {
+  in_gofer(state, 0, [](benchmark::State& st) {
+    auto done = gofer::make_chan<gofer::signal>(1);
+    std::atomic<std::int64_t> left{0};
+    auto batch = [&left, &done] {
+      left.store(spawn_count, std::memory_order_relaxed);
+      for (std::int64_t i = 0; i < spawn_count; ++i) {
+        gofer::go([&left, done] {
+          if (left.fetch_sub(1, std::memory_order_acq_rel) == 1) done.send();
+        });
+      }
+      done.recv();
+    };
+    batch();  // untimed warm-up: the heap's first touch of 100k stacks (see README)
+    while (st.KeepRunningBatch(spawn_count))
+      batch();
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Raw Boost.Fiber baselines: the same loops without gofer.
+
+// Installs Boost's scheduler for `threads` threads on the calling thread for
+// its lifetime: round_robin for 1; for more, shared_work(suspend = true) on
+// this thread and threads-1 workers. (work_stealing keeps statics and
+// supports one thread count per process.) Restores round_robin on exit.
+class boost_threads {
+ public:
+  explicit boost_threads(std::size_t threads) {
+    if (threads <= 1) {
+      boost::fibers::use_scheduling_algorithm<boost::fibers::algo::round_robin>();
+      return;
+    }
+    boost::fibers::use_scheduling_algorithm<boost::fibers::algo::shared_work>(true);
+    for (std::size_t i = 1; i < threads; ++i) {
+      workers_.emplace_back([this] {
+        boost::fibers::use_scheduling_algorithm<boost::fibers::algo::shared_work>(true);
+        // While this thread's main fiber waits, its dispatcher runs fibers
+        // from the shared queue.
+        std::unique_lock lock{mutex_};
+        stopped_.wait(lock, [this] { return stop_; });
+      });
+    }
+  }
+  boost_threads(const boost_threads&) = delete;
+  boost_threads& operator=(const boost_threads&) = delete;
+  ~boost_threads() {
+    if (workers_.empty()) return;
+    {
+      std::unique_lock lock{mutex_};
+      stop_ = true;
+    }
+    stopped_.notify_all();
+    for (std::thread& worker : workers_)
+      worker.join();
+    boost::fibers::use_scheduling_algorithm<boost::fibers::algo::round_robin>();
+  }
+
+ private:
+  boost::fibers::mutex mutex_;  // guards stop_
+  boost::fibers::condition_variable stopped_;
+  bool stop_ = false;
+  std::vector<std::thread> workers_;
+};
+
+void boost_ping_pong(benchmark::State& state) {
+  boost_threads scheduler{threads_of(state)};
+  boost::fibers::unbuffered_channel<int> ping;
+  boost::fibers::unbuffered_channel<int> pong;
+  boost::fibers::fiber partner{[&ping, &pong] {
+    int value = 0;
+    while (ping.pop(value) == boost::fibers::channel_op_status::success)
+      pong.push(value);
+  }};
+  int value = 0;
+  for (auto _ : state) {
+    ping.push(1);
+    pong.pop(value);
+    benchmark::DoNotOptimize(value);
+  }
+  ping.close();
+  partner.join();
+}
+
+// Boost's buffered_channel needs a power-of-two capacity and holds one value
+// less than it: this one buffers 1023.
+void boost_prod_cons_1024(benchmark::State& state) {
+  boost_threads scheduler{threads_of(state)};
+  boost::fibers::buffered_channel<int> ch{1024};
+  std::int64_t received = 0;
+  boost::fibers::fiber consumer{[&ch, &received] {
+    for (int value : ch)
+      received += value;
+  }};
+  for (auto _ : state)
+    ch.push(1);
+  ch.close();
+  consumer.join();
+  if (received != state.iterations()) state.SkipWithError("consumer lost messages");
+}
+
+void boost_spawn_join(benchmark::State& state) {
+  boost_threads scheduler{threads_of(state)};
+  boost::fibers::buffered_channel<int> done{2};
+  std::atomic<std::int64_t> left{0};
+  auto batch = [&left, &done] {
+    left.store(spawn_count, std::memory_order_relaxed);
+    for (std::int64_t i = 0; i < spawn_count; ++i) {
+      boost::fibers::fiber{boost::fibers::launch::post, std::allocator_arg,
+                           boost::fibers::fixedsize_stack{stack_size},
+                           [&left, &done] {
+                             if (left.fetch_sub(1, std::memory_order_acq_rel) == 1) done.push(0);
+                           }}
+          .detach();
+    }
+    int value = 0;
+    done.pop(value);
+  };
+  batch();  // untimed warm-up, as in spawn_join
+  while (state.KeepRunningBatch(spawn_count))
+    batch();
+}
+
+// ---------------------------------------------------------------------------
+// Registration: "<Go name>/<args>/threads:N/real_time".
+
+benchmark::internal::Benchmark* with_threads(benchmark::internal::Benchmark* b) {
+  return b->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime();
+}
+
+const bool registered = [] {
+  using benchmark::RegisterBenchmark;
+  with_threads(RegisterBenchmark("ChanSync", chan_sync));
+  with_threads(RegisterBenchmark("PingPong", ping_pong));
+  for (const int cap : {0, 10, 100, 1024}) {
+    with_threads(
+        RegisterBenchmark(("ChanProdCons" + std::to_string(cap)).c_str(), chan_prod_cons, cap));
+  }
+  RegisterBenchmark("Select2", select_n<2>)
+      ->ArgNames({"cap", "threads"})
+      ->ArgsProduct({{0, 128}, {1, 2}})
+      ->UseRealTime();
+  RegisterBenchmark("Select4", select_n<4>)
+      ->ArgNames({"cap", "threads"})
+      ->ArgsProduct({{0, 128}, {1, 2}})
+      ->UseRealTime();
+  with_threads(RegisterBenchmark("SelectUncontended", select_uncontended));
+  with_threads(RegisterBenchmark("SelectProdCons", select_prod_cons));
+  with_threads(RegisterBenchmark("ChanNonblocking", chan_nonblocking));
+  with_threads(RegisterBenchmark("ChanNonblockingSelect", chan_nonblocking_select));
+  with_threads(RegisterBenchmark("ChanNonblockingSendRecv", chan_nonblocking_send_recv));
+  with_threads(RegisterBenchmark("ChanCreation", chan_creation));
+  with_threads(RegisterBenchmark("SpawnJoin100k", spawn_join));
+  with_threads(RegisterBenchmark("Boost/PingPong", boost_ping_pong));
+  with_threads(RegisterBenchmark("Boost/ProdCons1024", boost_prod_cons_1024));
+  with_threads(RegisterBenchmark("Boost/SpawnJoin100k", boost_spawn_join));
+  return true;
+}();
+
+}  // namespace
