@@ -7,20 +7,24 @@
 
 namespace gofer::detail {
 
-void park_single(chan_base& chan, wait_queue& queue, waiter& w, spinlock_lock& chan_lock) {
+void park_single(chan_base& chan, wait_queue& queue, waiter& w, spinlock_lock& chan_lock,
+                 const char* reason) {
   parker fallback;
   parker& p = current_parker(fallback);
+  p.wait_reason = reason;
+  p.wait_object = &chan;
   const park_start start = begin_park(p, chan.lock_);
   if (start != park_start::enqueue) unwind_parked(p, start, chan_lock);
   w.owner = &p;
   queue.push_back(w);
   suspend(p, chan_lock);
-  if (p.unwound) {
-    // Shutdown claimed us without dequeuing: leave no dangling waiter behind.
+  if (p.unwound()) {
+    // Shutdown or deadlock detection claimed us without dequeuing: leave no
+    // dangling waiter behind.
     spinlock_lock relock{chan.lock_};
     queue.remove(w);
     relock.unlock();
-    throw goroutine_exit{};
+    throw_if_interrupted(p);
   }
 }
 

@@ -1,12 +1,15 @@
-// lib/runtime.cpp - gofer::run, goroutine records, parking and shutdown.
+// lib/runtime.cpp - gofer::run, goroutine records, parking, shutdown and
+// deadlock detection.
 #include <cxxabi.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <memory>
 #include <string>
 #include <typeinfo>
+#include <vector>
 
 #include <boost/fiber/algo/round_robin.hpp>
 #include <boost/fiber/operations.hpp>
@@ -33,11 +36,14 @@ std::string demangle(const char* mangled) {
 
 }  // namespace
 
-goroutine* running_goroutine() noexcept {
-  boost::fibers::fiber_properties* const properties =
-      boost::fibers::context::active()->get_properties();
+goroutine* goroutine_of(boost::fibers::context* context) noexcept {
+  boost::fibers::fiber_properties* const properties = context->get_properties();
   if (properties == nullptr || typeid(*properties) != typeid(goroutine)) return nullptr;
   return static_cast<goroutine*>(properties);
+}
+
+goroutine* running_goroutine() noexcept {
+  return goroutine_of(boost::fibers::context::active());
 }
 
 void assert_failed(const char* condition, const char* file, int line) noexcept {
@@ -45,9 +51,7 @@ void assert_failed(const char* condition, const char* file, int line) noexcept {
   std::abort();
 }
 
-runtime* current_runtime() noexcept {
-  return this_thread_runtime;
-}
+runtime* current_runtime() noexcept { return this_thread_runtime; }
 
 runtime& runtime_for_go() {
   if (this_thread_runtime == nullptr) {
@@ -56,12 +60,14 @@ runtime& runtime_for_go() {
   return *this_thread_runtime;
 }
 
-boost::fibers::fixedsize_stack goroutine_stack_allocator(runtime& rt) noexcept {
+pooled_stack_allocator goroutine_stack_allocator(runtime& rt) noexcept {
   return rt.stack_allocator();
 }
 
-boost::fibers::fiber_properties* goroutine_started(runtime& rt) {
-  auto* const record = new goroutine(&rt);
+boost::fibers::fiber_properties* goroutine_started(runtime& rt, std::string name) {
+  auto* const record = new goroutine(&rt, rt.next_goroutine_id(), std::move(name));
+  // A new goroutine runs next where it was started (Go: newproc's runqput).
+  record->parker.handoff_to.store(gofer_algorithm::current(), std::memory_order_relaxed);
   rt.add(*record);
   return record;
 }
@@ -101,7 +107,9 @@ void panic(std::exception_ptr exception) noexcept {
 }
 
 runtime::runtime(const run_options& options)
-    : options_(options), stack_allocator_(options.stack_size) {}
+    : options_(options),
+      stacks_(std::make_shared<stack_pool>(options.stack_size, options.guard_pages)),
+      timers_(std::make_shared<timer_service>(options.virtual_time)) {}
 
 void runtime::add(goroutine& g) noexcept {
   live_goroutines_.fetch_add(1, std::memory_order_relaxed);
@@ -125,9 +133,10 @@ void runtime::remove(goroutine& g) noexcept {
   }
 }
 
-void runtime::start() {
+void runtime::start(goroutine& main_record) {
+  main_ = &main_record;
   this_thread_runtime = this;
-  if (options_.threads > 1) pool_ = std::make_shared<shared_pool>();
+  pool_ = std::make_shared<scheduler_pool>(options_.threads, *this);
   boost::fibers::use_scheduling_algorithm<gofer_algorithm>(pool_);
   workers_.reserve(options_.threads - 1);
   for (std::size_t i = 1; i < options_.threads; ++i) {
@@ -139,10 +148,63 @@ void runtime::worker_main() {
   this_thread_runtime = this;
   boost::fibers::use_scheduling_algorithm<gofer_algorithm>(pool_);
   // While this thread's main context waits here, its dispatcher runs
-  // goroutines from the shared queue.
+  // goroutines.
   std::unique_lock lock{stop_mutex_};
   stop_cv_.wait(lock, [this] { return stop_workers_.load(); });
   this_thread_runtime = nullptr;
+}
+
+scheduler_hooks::time_point runtime::poll_timers() noexcept { return timers_->fire_due(); }
+
+bool runtime::all_asleep() noexcept {
+  if (shutting_down()) return false;
+  if (timers_->virtual_clock()) {
+    if (timers_->advance()) return true;  // the next timer's instant has come
+  } else if (!timers_->empty()) {
+    return false;  // a timer will wake someone: sleep until it is due
+  }
+  if (!options_.detect_deadlock) return false;
+  std::string report = describe_blocked_goroutines();
+  parker& main_parker = main_->parker;
+  if (main_parker.try_claim()) {
+    deadlock_report_ = std::move(report);
+    main_parker.interrupted = parker::interrupt::deadlock;
+    main_parker.winner = nullptr;
+    wake(main_parker, nullptr);
+    return true;
+  }
+  // main waits on something gofer does not own: it cannot be made to throw.
+  std::fflush(stdout);
+  std::fprintf(stderr, "fatal error: %s", report.c_str());
+  std::fflush(stderr);
+  std::_Exit(2);
+}
+
+std::string runtime::describe_blocked_goroutines() {
+  struct line {
+    std::uint64_t id;
+    std::string text;
+  };
+  std::vector<line> lines;
+  auto describe = [&lines](const goroutine& g) {
+    std::string text = "goroutine " + std::to_string(g.id);
+    if (g.id == 1) text += " (main)";
+    if (!g.name.empty()) text += " \"" + g.name + "\"";
+    const bool parked = g.parker.state.load(std::memory_order_acquire) == parker::waiting;
+    text += " [";
+    text += parked ? g.parker.wait_reason : "blocked outside gofer";
+    text += "]:\n";
+    lines.push_back({g.id, std::move(text)});
+  };
+  describe(*main_);
+  {
+    spinlock_lock lock{goroutines_lock_};
+    for (goroutine* g = goroutines_; g != nullptr; g = g->next) describe(*g);
+  }
+  std::sort(lines.begin(), lines.end(), [](const line& a, const line& b) { return a.id < b.id; });
+  std::string report = "all goroutines are asleep - deadlock!\n\n";
+  for (const line& l : lines) report += l.text;
+  return report;
 }
 
 void runtime::unwind_parked_goroutines() noexcept {
@@ -155,7 +217,7 @@ void runtime::unwind_parked_goroutines() noexcept {
       // Fails if the goroutine is running, or a peer claimed it first: then
       // it unwinds at its next park, which begin_park refuses.
       if (p.try_claim()) {
-        p.unwound = true;
+        p.interrupted = parker::interrupt::shutdown;
         p.winner = nullptr;
         p.unwind_next = to_unwind;
         to_unwind = &p;
@@ -176,21 +238,22 @@ void runtime::shutdown() {
     std::unique_lock lock{exit_mutex_};
     exit_cv_.wait(lock, [this] { return live_goroutines_.load(std::memory_order_acquire) == 0; });
   }
-  // Goroutines that ended on this thread wait in Boost's terminated queue;
-  // one pass of the dispatcher frees their stacks now rather than whenever
-  // this thread next runs fibers.
-  boost::this_fiber::yield();
   if (!workers_.empty()) {
     {
       std::unique_lock lock{stop_mutex_};
       stop_workers_ = true;
     }
     stop_cv_.notify_all();
-    for (std::thread& worker : workers_)
-      worker.join();
+    for (std::thread& worker : workers_) worker.join();
   }
+  // Goroutines that ended on this thread wait in Boost's terminated queue;
+  // one pass of the dispatcher frees their stacks now rather than whenever
+  // this thread next runs fibers.
+  boost::this_fiber::yield();
   // Leave the thread as we found it: Boost's default single-thread scheduler.
   boost::fibers::use_scheduling_algorithm<boost::fibers::algo::round_robin>();
+  pool_->release_workers();
+  timers_->clear();
   this_thread_runtime = nullptr;
 }
 
@@ -200,12 +263,15 @@ void run(void (*main)(void*), void* main_arg, const run_options& options) {
   }
   if (options.threads == 0) throw std::invalid_argument("gofer::run: threads must be at least 1");
   runtime rt{options};
-  rt.start();
   // main is a goroutine too: give this thread's context a record for the
   // duration (Boost deletes the record when it is replaced).
   boost::fibers::context* const main_context = boost::fibers::context::active();
-  const bool gave_main_a_record = main_context->get_properties() == nullptr;
-  if (gave_main_a_record) main_context->set_properties(new goroutine(&rt));
+  if (main_context->get_properties() != nullptr) {
+    throw runtime_misuse("gofer::run called from a fiber that has Boost properties");
+  }
+  auto* const main_record = new goroutine(&rt, 1, "");
+  main_context->set_properties(main_record);
+  rt.start(*main_record);
   std::exception_ptr main_failed;
   try {
     main(main_arg);
@@ -213,7 +279,7 @@ void run(void (*main)(void*), void* main_arg, const run_options& options) {
     main_failed = std::current_exception();
   }
   rt.shutdown();
-  if (gave_main_a_record) main_context->set_properties(nullptr);
+  main_context->set_properties(nullptr);
   if (main_failed) std::rethrow_exception(main_failed);
 }
 
@@ -230,14 +296,18 @@ parker& current_parker(parker& fallback) noexcept {
 park_start begin_park(parker& p, spinlock& switch_lock) noexcept {
   p.switch_lock = &switch_lock;
   p.winner = nullptr;
-  p.unwound = false;
+  p.interrupted = parker::interrupt::none;
   // Sequentially consistent with shutdown's flag store and claims: either we
   // see the flag here, or shutdown's claim sees us waiting.
   p.state.store(parker::waiting, std::memory_order_seq_cst);
   const runtime* const rt = p.owner_runtime;
   if (rt == nullptr || !rt->shutting_down()) return park_start::enqueue;
   // Nothing is enqueued yet, so only shutdown can have claimed us.
-  return p.try_claim() ? park_start::unwind : park_start::suspend_then_unwind;
+  if (p.try_claim()) {
+    p.interrupted = parker::interrupt::shutdown;
+    return park_start::unwind;
+  }
+  return park_start::suspend_then_unwind;
 }
 
 void suspend(parker& p, spinlock_lock& switch_lock) noexcept {
@@ -245,6 +315,22 @@ void suspend(parker& p, spinlock_lock& switch_lock) noexcept {
   GOFER_TSAN_RELEASE(switch_lock.mutex());
   p.context->suspend(switch_lock);
   GOFER_ASSERT(p.state.load(std::memory_order_acquire) == parker::completed);
+}
+
+void wake(parker& p, const spinlock* found_under) noexcept {
+  boost::fibers::context* const owner = p.context;
+  spinlock* const switch_lock = p.switch_lock;
+  gofer_algorithm* const worker = gofer_algorithm::current();
+  p.handoff_to.store(worker, std::memory_order_relaxed);
+  p.state.store(parker::completed, std::memory_order_release);
+  if (switch_lock != found_under) {
+    spinlock_lock switched_out{*switch_lock};
+  }
+  if (worker != nullptr) {
+    worker->schedule(owner);
+  } else {
+    boost::fibers::context::active()->schedule(owner);
+  }
 }
 
 void unwind_parked(parker& p, park_start start, spinlock_lock& switch_lock) {
@@ -257,15 +343,29 @@ void unwind_parked(parker& p, park_start start, spinlock_lock& switch_lock) {
   throw goroutine_exit{};
 }
 
-void block_forever() {
+void throw_if_interrupted(const parker& p) {
+  switch (p.interrupted) {
+    case parker::interrupt::none:
+      return;
+    case parker::interrupt::shutdown:
+      throw goroutine_exit{};
+    case parker::interrupt::deadlock:
+      throw gofer::deadlock(p.owner_runtime->deadlock_report());
+  }
+}
+
+void block_forever(const char* reason) {
   parker fallback;
   parker& p = current_parker(fallback);
+  p.wait_reason = reason;
+  p.wait_object = nullptr;
   spinlock_lock park_lock{p.park_lock};
   const park_start start = begin_park(p, p.park_lock);
   if (start != park_start::enqueue) unwind_parked(p, start, park_lock);
   suspend(p, park_lock);
-  // Nothing but shutdown claims a parker with no waiters.
-  throw goroutine_exit{};
+  // Nothing but shutdown or deadlock detection claims a parker with no waiters.
+  throw_if_interrupted(p);
+  GOFER_ASSERT(false);
 }
 
 }  // namespace gofer::detail

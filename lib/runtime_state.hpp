@@ -9,23 +9,27 @@
 //     use sequentially consistent operations) no goroutine can park and be
 //     missed.
 //   - live_goroutines_ counts the records in goroutines_.
-// Lock order: channel locks -> park_lock -> goroutines_lock_ (waiter.hpp).
+// Lock order: channel locks -> park_lock -> goroutines_lock_ (waiter.hpp);
+// the timer service's lock comes before channel locks (timer_service.hpp).
 #pragma once
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include <boost/fiber/condition_variable.hpp>
-#include <boost/fiber/fixedsize_stack.hpp>
 #include <boost/fiber/mutex.hpp>
 #include <boost/fiber/properties.hpp>
 
 #include "gofer/detail/waiter.hpp"
 #include "gofer/runtime.hpp"
 #include "scheduler.hpp"
+#include "stack_pool.hpp"
+#include "timer_service.hpp"
 
 namespace gofer::detail {
 
@@ -33,54 +37,72 @@ namespace gofer::detail {
 // properties so that the running goroutine finds it in O(1).
 class goroutine final : public boost::fibers::fiber_properties {
  public:
-  explicit goroutine(runtime* rt) noexcept : boost::fibers::fiber_properties(nullptr) {
+  goroutine(runtime* rt, std::uint64_t id, std::string name) noexcept
+      : boost::fibers::fiber_properties(nullptr), id(id), name(std::move(name)) {
     parker.owner_runtime = rt;
   }
-  struct parker parker;       // reused by every block of this goroutine
+  struct parker parker;  // reused by every block of this goroutine
+  const std::uint64_t id;  // 1 for main, then in order of go()
+  const std::string name;
   goroutine* prev = nullptr;  // links in runtime::goroutines_, under its lock
   goroutine* next = nullptr;
 };
 
-// The record of the running goroutine (main included), or null if the
-// running fiber is not one gofer started (a plain thread, a dispatcher, a
-// user's own Boost fiber).
+// The record of `context`'s goroutine, or null if gofer did not start it.
+goroutine* goroutine_of(boost::fibers::context* context) noexcept;
+// The record of the running goroutine (main included), or null.
 goroutine* running_goroutine() noexcept;
 
-class runtime {
+class runtime final : public scheduler_hooks {
  public:
   explicit runtime(const run_options& options);
   runtime(const runtime&) = delete;
   runtime& operator=(const runtime&) = delete;
 
-  boost::fibers::fixedsize_stack stack_allocator() const noexcept { return stack_allocator_; }
+  pooled_stack_allocator stack_allocator() const noexcept {
+    return pooled_stack_allocator(stacks_);
+  }
+  const std::shared_ptr<timer_service>& timers() const noexcept { return timers_; }
   bool shutting_down() const noexcept { return shutting_down_.load(std::memory_order_seq_cst); }
+  std::uint64_t next_goroutine_id() noexcept { return next_id_.fetch_add(1); }
 
   void add(goroutine& g) noexcept;
   void remove(goroutine& g) noexcept;
 
-  // Starts the extra worker threads (threads > 1) and installs gofer's
-  // scheduler on the calling thread.
-  void start();
+  // Starts the extra worker threads and installs gofer's scheduler on the
+  // calling thread, whose context becomes main's (`main_record`).
+  void start(goroutine& main_record);
   // After main returned: unwinds blocked goroutines, waits for every
   // goroutine to end, stops the workers.
   void shutdown();
+  // What main's blocking call throws when a deadlock was detected.
+  const std::string& deadlock_report() const noexcept { return deadlock_report_; }
+
+  // scheduler_hooks
+  time_point poll_timers() noexcept override;
+  bool all_asleep() noexcept override;
 
  private:
   void worker_main();
   void unwind_parked_goroutines() noexcept;
+  std::string describe_blocked_goroutines();
 
   const run_options options_;
-  const boost::fibers::fixedsize_stack stack_allocator_;
+  const std::shared_ptr<stack_pool> stacks_;
+  const std::shared_ptr<timer_service> timers_;
+  std::shared_ptr<scheduler_pool> pool_;
   std::atomic<bool> shutting_down_{false};
+  std::atomic<std::uint64_t> next_id_{2};  // 1 is main
 
   spinlock goroutines_lock_;  // guards goroutines_ and the records' links
   goroutine* goroutines_ = nullptr;
+  goroutine* main_ = nullptr;  // not in goroutines_: it is never unwound
   std::atomic<std::size_t> live_goroutines_{0};
   // With exit_cv_: main waits for live_goroutines_ == 0.
   boost::fibers::mutex exit_mutex_;
   boost::fibers::condition_variable exit_cv_;
+  std::string deadlock_report_;  // written before main is woken with it
 
-  std::shared_ptr<shared_pool> pool_;  // threads > 1 only
   std::vector<std::thread> workers_;
   boost::fibers::mutex stop_mutex_;  // with stop_cv_: workers wait for stop_workers_
   boost::fibers::condition_variable stop_cv_;

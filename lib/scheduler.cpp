@@ -1,88 +1,248 @@
 #include "scheduler.hpp"
 
 #include <algorithm>
+#include <utility>
 
+#include <boost/fiber/detail/cpu_relax.hpp>
 #include <boost/fiber/type.hpp>
+
+#include "runtime_state.hpp"
 
 namespace gofer::detail {
 
-void gofer_algorithm::awakened(boost::fibers::context* context) noexcept {
-  if (context->is_context(boost::fibers::type::dispatcher_context)) {
-    dispatcher_ = context;
-    return;
-  }
-  if (pool_ == nullptr || context->is_context(boost::fibers::type::pinned_context)) {
-    local_.push_back(*context);
-    return;
-  }
-  // Detached, a context may be attached to (and resumed by) any worker.
-  context->detach();
-  std::lock_guard lock{pool_->mutex};
-  pool_->runnable.push_back(context);
-  if (!pool_->idle.empty()) {
-    // Notified under the pool lock: a worker leaves `idle` (and may be
-    // destroyed) only under that lock, so it is still alive here.
-    pool_->idle.back()->notify();
-    pool_->idle.pop_back();
+namespace {
+
+thread_local gofer_algorithm* this_thread_worker = nullptr;
+
+// How long an idle worker looks for work before it parks: long enough to
+// catch a goroutine made runnable a moment later, short next to the cost of
+// parking and waking a thread (microseconds).
+constexpr int spin_rounds = 200;
+
+// The worker a runnable goroutine should run on next, if whoever made it
+// runnable said so (wake() and go() do); consumed here.
+gofer_algorithm* take_handoff(boost::fibers::context* context) noexcept {
+  goroutine* const g = goroutine_of(context);
+  if (g == nullptr) return nullptr;
+  // Only the one awakened() call for this wake-up reads it: no exchange needed.
+  gofer_algorithm* const handoff = g->parker.handoff_to.load(std::memory_order_acquire);
+  if (handoff != nullptr) g->parker.handoff_to.store(nullptr, std::memory_order_relaxed);
+  return handoff;
+}
+
+}  // namespace
+
+scheduler_pool::scheduler_pool(std::size_t workers, scheduler_hooks& hooks)
+    : size_(workers), hooks_(hooks), workers_(workers) {
+  idle_.reserve(workers);
+}
+
+void scheduler_pool::add_worker(gofer_algorithm& worker) {
+  intrusive_ptr_add_ref(&worker);
+  const std::size_t index = started_.fetch_add(1, std::memory_order_relaxed);
+  workers_[index].store(&worker, std::memory_order_release);
+}
+
+void scheduler_pool::release_workers() noexcept {
+  for (auto& slot : workers_) {
+    if (gofer_algorithm* worker = slot.exchange(nullptr)) intrusive_ptr_release(worker);
   }
 }
 
+gofer_algorithm::gofer_algorithm(std::shared_ptr<scheduler_pool> pool) : pool_(std::move(pool)) {
+  this_thread_worker = this;
+  pool_->add_worker(*this);
+}
+
 gofer_algorithm::~gofer_algorithm() {
-  if (pool_ != nullptr) {
-    std::lock_guard lock{pool_->mutex};
-    auto& idle = pool_->idle;
-    idle.erase(std::remove(idle.begin(), idle.end(), this), idle.end());
-  }
+  if (this_thread_worker == this) this_thread_worker = nullptr;
   // Wait out a notify() still in flight from another thread.
   std::lock_guard lock{wake_mutex_};
 }
 
-boost::fibers::context* gofer_algorithm::take_dispatcher() noexcept {
-  return std::exchange(dispatcher_, nullptr);
+gofer_algorithm* gofer_algorithm::current() noexcept { return this_thread_worker; }
+
+bool gofer_algorithm::push(boost::fibers::context* context, bool as_next) noexcept {
+  // With one worker there are no thieves: the queue is this thread's alone.
+  spinlock_lock lock{lock_, std::defer_lock};
+  if (shared()) lock.lock();
+  if (as_next) {
+    context = std::exchange(runnext_, context);
+    if (context == nullptr) return false;
+  }
+  queue_.push_back(context);
+  return true;
 }
 
-boost::fibers::context* gofer_algorithm::pick_shared() noexcept {
-  if (pool_ == nullptr) return nullptr;
-  boost::fibers::context* context = nullptr;
-  {
-    std::lock_guard lock{pool_->mutex};
-    if (pool_->runnable.empty()) return nullptr;
-    context = pool_->runnable.front();
-    pool_->runnable.pop_front();
+void gofer_algorithm::awakened(boost::fibers::context* context) noexcept {
+  if (context->is_context(boost::fibers::type::dispatcher_context)) {
+    dispatcher_ = home_ = context;
+    return;
   }
-  boost::fibers::context::active()->attach(context);
+  if (context->is_context(boost::fibers::type::pinned_context)) {
+    pinned_.push_back(*context);
+    return;
+  }
+  // Kept detached while runnable so that any worker may take it; with one
+  // worker it never moves, and stays attached.
+  if (shared()) context->detach();
+  gofer_algorithm* handoff = take_handoff(context);
+  if (handoff != nullptr && handoff->pool_ != pool_) handoff = nullptr;  // another runtime's
+  if (handoff == nullptr || handoff == this) {
+    // Made runnable here: by a wake or spawn on this thread (runnext), or by
+    // yield, a Boost primitive or a sleeper (the tail).
+    if (push(context, handoff == this) && shared()) wake_an_idle_worker();
+    return;
+  }
+  // Woken from another worker's thread: this was its old thread, reached
+  // through Boost's remote queue. Hand it to the waker, as Go's goready does.
+  handoff->push(context, true);
+  std::lock_guard lock{pool_->mutex};
+  handoff->notify_locked();
+}
+
+boost::fibers::context* gofer_algorithm::attach(boost::fibers::context* context) noexcept {
+  if (!shared()) return context;
+  (home_ != nullptr ? home_ : boost::fibers::context::active())->attach(context);
   return context;
 }
 
+void gofer_algorithm::schedule(boost::fibers::context* context) noexcept {
+  (home_ != nullptr ? home_ : boost::fibers::context::active())->schedule(context);
+}
+
+boost::fibers::context* gofer_algorithm::pop_own() noexcept {
+  spinlock_lock lock{lock_, std::defer_lock};
+  if (shared()) lock.lock();
+  if (runnext_ != nullptr) return attach(std::exchange(runnext_, nullptr));
+  if (queue_.empty()) return nullptr;
+  boost::fibers::context* const context = queue_.front();
+  queue_.pop_front();
+  return attach(context);
+}
+
+boost::fibers::context* gofer_algorithm::steal() noexcept {
+  if (!shared()) return nullptr;
+  const std::size_t started = pool_->started_.load(std::memory_order_acquire);
+  for (std::size_t i = 0; i < started; ++i) {
+    gofer_algorithm* const victim = pool_->workers_[i].load(std::memory_order_acquire);
+    if (victim == nullptr || victim == this) continue;
+    // Take the older half of the victim's queue (Go: runqsteal), never its
+    // runnext: that one is about to run where its waker runs.
+    boost::fibers::context* taken[32];
+    std::size_t count = 0;
+    {
+      spinlock_lock lock{victim->lock_};
+      const std::size_t half = (victim->queue_.size() + 1) / 2;
+      count = std::min<std::size_t>(half, std::size(taken));
+      for (std::size_t k = 0; k < count; ++k) {
+        taken[k] = victim->queue_.front();
+        victim->queue_.pop_front();
+      }
+    }
+    if (count == 0) continue;
+    if (count > 1) {
+      spinlock_lock lock{lock_};
+      queue_.insert(queue_.end(), taken + 1, taken + count);
+    }
+    return attach(taken[0]);
+  }
+  return nullptr;
+}
+
 boost::fibers::context* gofer_algorithm::pick_next() noexcept {
-  if (++picks_ % 61 == 0 && dispatcher_ != nullptr) return take_dispatcher();
-  if (!local_.empty()) {
-    boost::fibers::context* context = &local_.front();
-    local_.pop_front();
+  // The dispatcher is the one asking exactly when it is not waiting aside.
+  const bool from_dispatcher = dispatcher_ == nullptr;
+  if (from_dispatcher) pool_->hooks().poll_timers();
+  if (++picks_ % 61 == 0) {
+    if (!pinned_.empty()) {
+      boost::fibers::context* const context = &pinned_.front();
+      pinned_.pop_front();
+      return context;
+    }
+    if (dispatcher_ != nullptr) return std::exchange(dispatcher_, nullptr);
+  }
+  if (boost::fibers::context* context = pop_own()) return context;
+  if (!pinned_.empty()) {
+    boost::fibers::context* const context = &pinned_.front();
+    pinned_.pop_front();
     return context;
   }
-  if (boost::fibers::context* context = pick_shared()) return context;
+  if (from_dispatcher) return steal();
   // Nothing else to run: the dispatcher polls for remote wake-ups and, if
   // there are none, parks the thread in suspend_until.
-  return take_dispatcher();
+  return std::exchange(dispatcher_, nullptr);
+}
+
+bool gofer_algorithm::has_own_work() noexcept {
+  if (!pinned_.empty()) return true;
+  spinlock_lock lock{lock_};
+  return runnext_ != nullptr || !queue_.empty();
 }
 
 bool gofer_algorithm::has_ready_fibers() const noexcept {
-  if (!local_.empty() || dispatcher_ != nullptr) return true;
-  if (pool_ == nullptr) return false;
+  auto& self = const_cast<gofer_algorithm&>(*this);
+  return dispatcher_ != nullptr || self.has_own_work();
+}
+
+bool gofer_algorithm::any_work_anywhere() noexcept {
+  if (has_own_work()) return true;
+  const std::size_t started = pool_->started_.load(std::memory_order_acquire);
+  for (std::size_t i = 0; i < started; ++i) {
+    gofer_algorithm* const worker = pool_->workers_[i].load(std::memory_order_acquire);
+    if (worker == nullptr || worker == this) continue;
+    spinlock_lock lock{worker->lock_};
+    if (!worker->queue_.empty()) return true;
+  }
+  return false;
+}
+
+bool gofer_algorithm::spin_for_work() noexcept {
+  pool_->spinning_.fetch_add(1, std::memory_order_acq_rel);
+  bool found = false;
+  for (int round = 0; round < spin_rounds && !found; ++round) {
+    found = any_work_anywhere();
+    if (!found) cpu_relax();
+  }
+  pool_->spinning_.fetch_sub(1, std::memory_order_acq_rel);
+  return found;
+}
+
+void gofer_algorithm::wake_an_idle_worker() noexcept {
+  // Go's wakep: a spinning worker will find the work by itself.
+  if (pool_->spinning_.load(std::memory_order_acquire) != 0 ||
+      pool_->idle_count_.load(std::memory_order_acquire) == 0) {
+    return;
+  }
   std::lock_guard lock{pool_->mutex};
-  return !pool_->runnable.empty();
+  if (!pool_->idle_.empty()) pool_->idle_.back()->notify_locked();
 }
 
 void gofer_algorithm::suspend_until(
-    const std::chrono::steady_clock::time_point& deadline) noexcept {
-  if (pool_ != nullptr) {
-    // Registering as idle under the pool lock closes the race with
-    // awakened(): work pushed after this point finds us in `idle`.
-    std::lock_guard lock{pool_->mutex};
-    if (!pool_->runnable.empty()) return;
-    pool_->idle.push_back(this);
+    const std::chrono::steady_clock::time_point& boost_deadline) noexcept {
+  if (shared() && spin_for_work()) return;
+  std::unique_lock pool_lock{pool_->mutex};
+  if (any_work_anywhere()) return;
+  {
+    std::lock_guard lock{wake_mutex_};
+    if (std::exchange(woken_, false)) return;
   }
+  auto& idle = pool_->idle_;
+  const bool timed = boost_deadline != std::chrono::steady_clock::time_point::max();
+  if (idle.size() + 1 == pool_->size() && pool_->timed_idle_ == 0 && !timed) {
+    // We are the last worker to run out of work, and no parked one has been
+    // notified: every goroutine is blocked.
+    pool_lock.unlock();
+    if (pool_->hooks().all_asleep()) return;
+    pool_lock.lock();
+    if (any_work_anywhere()) return;
+  }
+  idle.push_back(this);
+  pool_->idle_count_.store(idle.size(), std::memory_order_release);
+  if (timed) ++pool_->timed_idle_;
+  pool_lock.unlock();
+
+  const auto deadline = std::min(boost_deadline, pool_->hooks().poll_timers());
   {
     std::unique_lock lock{wake_mutex_};
     if (deadline == std::chrono::steady_clock::time_point::max()) {
@@ -92,19 +252,26 @@ void gofer_algorithm::suspend_until(
     }
     woken_ = false;
   }
-  if (pool_ != nullptr) {
-    std::lock_guard lock{pool_->mutex};
-    auto& idle = pool_->idle;
-    idle.erase(std::remove(idle.begin(), idle.end(), this), idle.end());
-  }
+  pool_lock.lock();
+  if (timed) --pool_->timed_idle_;
+  idle.erase(std::remove(idle.begin(), idle.end(), this), idle.end());
+  pool_->idle_count_.store(idle.size(), std::memory_order_release);
 }
 
-void gofer_algorithm::notify() noexcept {
+void gofer_algorithm::notify_locked() noexcept {
+  auto& idle = pool_->idle_;
+  idle.erase(std::remove(idle.begin(), idle.end(), this), idle.end());
+  pool_->idle_count_.store(idle.size(), std::memory_order_release);
   // Signalled under the lock: once this worker has seen woken_, it may end
-  // and destroy wake_, so the signal must not come after the unlock.
+  // and destroy wake_.
   std::lock_guard lock{wake_mutex_};
   woken_ = true;
   wake_.notify_one();
+}
+
+void gofer_algorithm::notify() noexcept {
+  std::lock_guard lock{pool_->mutex};
+  notify_locked();
 }
 
 }  // namespace gofer::detail

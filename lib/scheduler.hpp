@@ -1,30 +1,35 @@
-// lib/scheduler.hpp - gofer's Boost.Fiber scheduling algorithm (private to
-// the library), for one worker thread or several.
+// lib/scheduler.hpp - gofer's Boost.Fiber scheduling algorithm: one instance
+// per worker thread of a runtime (private to the library).
 //
-// One thread: a FIFO of runnable goroutines, like Boost's round_robin, but
-// Boost's dispatcher context is held aside instead of queued. Boost makes the
-// dispatcher runnable before every switch it performs, so with round_robin
-// each goroutine switch goes through the dispatcher (and its clock read);
-// here the dispatcher runs only when nothing else is runnable, and at least
-// every 61st pick so that wake-ups from other threads, sleepers and finished
-// fibers are still handled promptly (Go polls its global queue every 61st
-// schedule likewise).
+// Go's scheduler, in the small:
+//   - Each worker has a `runnext` slot and a FIFO queue. A goroutine woken by
+//     a channel operation, or just spawned, goes into the *waker's* runnext
+//     (Go: runqput(next=true)), so a ping-pong stays on one thread and pays no
+//     cross-thread wake; whatever it displaces goes to the queue's tail.
+//   - A worker with nothing to run spins briefly, stealing half of another
+//     worker's queue (never its runnext), then parks on a condition variable
+//     and uses no CPU. Pushing work that others could steal wakes one parked
+//     worker, unless one is already spinning (Go: wakep).
+//   - Boost's dispatcher context is held aside rather than queued (Boost makes
+//     it runnable before every switch, so a plain queue would route each
+//     switch through it). It runs when its worker has nothing else to do and
+//     at least every 61st pick (Go polls its global queue as often), to take
+//     in wake-ups from other threads, fire due timers and free finished fibers.
+//   - When a worker would park and every other worker is parked too, every
+//     goroutine is blocked: the runtime's hooks then advance a virtual clock
+//     or report a deadlock.
 //
-// Several threads: every worker of one runtime also shares one FIFO of
-// migratable goroutines. A worker with nothing to run parks on its own
-// condition variable and costs no CPU; making a goroutine runnable wakes one
-// parked worker, if any. Boost's shared_work and work_stealing are not used:
-// they keep their queues in statics (one pool per process; work_stealing
-// supports a single thread count per process) and, with suspend=true, do not
-// wake an idle worker when work arrives (boostorg/fiber #327).
+// Boost.Fiber lets only a context's own thread detach it from its scheduler,
+// so runnable contexts are always kept detached (awakened() detaches on the
+// thread that made them runnable; pick_next() attaches on the thread that
+// runs them), and a goroutine woken from another thread arrives through its
+// old thread's remote queue, whose awakened() forwards it to the waker.
 //
-// Contexts pinned to their thread (each thread's main context) never enter
-// the shared queue; they wait in the worker's local queue.
-//
-// Lock order: shared_pool::mutex, then a worker's wake_mutex_ (awakened()
-// notifies an idle worker while holding the pool lock).
+// Lock order: scheduler_pool::mutex -> a worker's lock_ -> a worker's
+// wake_mutex_. Contexts are never resumed with any of them held.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -36,23 +41,74 @@
 #include <boost/fiber/algo/algorithm.hpp>
 #include <boost/fiber/context.hpp>
 #include <boost/fiber/scheduler.hpp>
+#include <boost/intrusive_ptr.hpp>
+
+#include "gofer/detail/waiter.hpp"
 
 namespace gofer::detail {
 
 class gofer_algorithm;
 
-// The state all workers of one multi-thread runtime share.
-struct shared_pool {
-  std::mutex mutex;                              // guards the two members below
-  std::deque<boost::fibers::context*> runnable;  // FIFO of migratable goroutines
-  std::vector<gofer_algorithm*> idle;            // parked workers, most recent last
+// What the scheduler asks of the runtime when workers run out of work.
+class scheduler_hooks {
+ public:
+  using time_point = std::chrono::steady_clock::time_point;
+  // From a dispatcher, holding no lock: fire what is due; returns the real
+  // time at which the next timer is due (time_point::max() if none, or on a
+  // virtual clock).
+  virtual time_point poll_timers() noexcept = 0;
+  // Every worker is parked and nothing is runnable: every goroutine is
+  // blocked. Returns true if that changed (virtual time advanced and fired
+  // timers, or a deadlock was reported to main).
+  virtual bool all_asleep() noexcept = 0;
+
+ protected:
+  ~scheduler_hooks() = default;
+};
+
+// What the workers of one runtime share.
+class scheduler_pool {
+ public:
+  scheduler_pool(std::size_t workers, scheduler_hooks& hooks);
+
+  // Called by each worker's thread as its algorithm is installed.
+  void add_worker(gofer_algorithm& worker);
+  // After every worker thread has ended: drops the references add_worker took.
+  void release_workers() noexcept;
+
+  std::size_t size() const noexcept { return size_; }
+  scheduler_hooks& hooks() const noexcept { return hooks_; }
+
+ private:
+  friend class gofer_algorithm;
+
+  const std::size_t size_;
+  scheduler_hooks& hooks_;
+  // Workers in the order they started; each kept alive (Boost's intrusive
+  // count) until release_workers, so a thief may look at any of them.
+  std::vector<std::atomic<gofer_algorithm*>> workers_;
+  std::atomic<std::size_t> started_{0};
+
+  std::mutex mutex;                     // guards idle_ and timed_idle_
+  std::vector<gofer_algorithm*> idle_;  // parked workers
+  // Parked workers that wait for a deadline of Boost's own (a fiber in
+  // boost::this_fiber::sleep_for): while any does, not all is asleep.
+  std::size_t timed_idle_ = 0;
+  std::atomic<std::size_t> idle_count_{0};
+  std::atomic<std::size_t> spinning_{0};
 };
 
 class gofer_algorithm final : public boost::fibers::algo::algorithm {
  public:
-  // A null pool means a single-thread runtime.
-  explicit gofer_algorithm(std::shared_ptr<shared_pool> pool) noexcept : pool_(std::move(pool)) {}
+  explicit gofer_algorithm(std::shared_ptr<scheduler_pool> pool);
   ~gofer_algorithm() override;
+
+  // The worker of the calling thread; null if it runs no gofer runtime.
+  static gofer_algorithm* current() noexcept;
+
+  // Makes `context` runnable from this worker's thread (what
+  // context::active()->schedule does, without Boost's thread-local lookup).
+  void schedule(boost::fibers::context* context) noexcept;
 
   void awakened(boost::fibers::context* context) noexcept override;
   boost::fibers::context* pick_next() noexcept override;
@@ -61,15 +117,29 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   void notify() noexcept override;
 
  private:
-  boost::fibers::context* take_dispatcher() noexcept;
-  boost::fibers::context* pick_shared() noexcept;
+  bool shared() const noexcept { return pool_->size() > 1; }
+  // Puts a detached context in runnext (handoff) or at the queue's tail;
+  // returns true if it left something stealable.
+  bool push(boost::fibers::context* context, bool as_next) noexcept;
+  boost::fibers::context* pop_own() noexcept;
+  boost::fibers::context* steal() noexcept;
+  bool has_own_work() noexcept;
+  bool any_work_anywhere() noexcept;
+  boost::fibers::context* attach(boost::fibers::context* context) noexcept;
+  void wake_an_idle_worker() noexcept;
+  void notify_locked() noexcept;  // with pool_->mutex held
+  bool spin_for_work() noexcept;
 
-  const std::shared_ptr<shared_pool> pool_;
-  // Touched only by this worker's thread: the contexts that stay on it (all
-  // of them for a single thread), the dispatcher when it is runnable, and a
-  // count of picks.
-  boost::fibers::scheduler::ready_queue_type local_;
-  boost::fibers::context* dispatcher_ = nullptr;
+  const std::shared_ptr<scheduler_pool> pool_;
+
+  spinlock lock_;  // guards runnext_ and queue_: the owner pops, thieves steal
+  boost::fibers::context* runnext_ = nullptr;
+  std::deque<boost::fibers::context*> queue_;
+
+  // Touched only by this worker's thread.
+  boost::fibers::scheduler::ready_queue_type pinned_;  // main contexts
+  boost::fibers::context* dispatcher_ = nullptr;       // set while it is runnable
+  boost::fibers::context* home_ = nullptr;  // this thread's dispatcher, once known
   std::uint32_t picks_ = 0;
 
   std::mutex wake_mutex_;  // guards woken_

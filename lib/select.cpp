@@ -121,6 +121,8 @@ std::size_t select(select_case* const* cases, std::uint16_t count, std::uint16_t
   // Pass 2: wait on every channel at once.
   parker fallback;
   parker& p = current_parker(fallback);
+  p.wait_reason = polled == 0 ? "select (no cases)" : "select";
+  p.wait_object = nullptr;
   spinlock_lock park_lock{p.park_lock};
   const park_start start = begin_park(p, p.park_lock);
   if (start != park_start::enqueue) {
@@ -145,7 +147,7 @@ std::size_t select(select_case* const* cases, std::uint16_t count, std::uint16_t
     spinlock_lock lock{c.chan->lock_};
     queue_of(c).remove(c.self);
   }
-  if (p.unwound) throw goroutine_exit{};
+  throw_if_interrupted(p);
   GOFER_ASSERT(p.winner != nullptr);
   const std::uint32_t chosen = p.winner->case_index;
   if (cases[chosen]->is_send && !p.winner->success) throw send_on_closed_channel();

@@ -64,17 +64,18 @@ namespace detail {
 // and parks until a peer or close() completes it; the channel lock is the
 // switch lock, released after the switch. Throws goroutine_exit if the
 // runtime shuts down meanwhile.
-void park_single(chan_base& chan, wait_queue& queue, waiter& w, spinlock_lock& chan_lock);
+void park_single(chan_base& chan, wait_queue& queue, waiter& w, spinlock_lock& chan_lock,
+                 const char* reason);
 
 template <class T>
 void send(chan_state<T>* state, T& value) {
-  if (state == nullptr) block_forever();
+  if (state == nullptr) block_forever("chan send (nil chan)");
   spinlock_lock lock{state->lock_};
   const op_result result = state->try_send_locked(value);
   if (result.status == op_status::not_ready) {
     waiter self;
     self.slot = &value;
-    park_single(*state, state->sendq_, self, lock);
+    park_single(*state, state->sendq_, self, lock, "chan send");
     if (!self.success) throw send_on_closed_channel();
     return;
   }
@@ -96,14 +97,14 @@ bool try_send(chan_state<T>* state, T& value) {
 
 template <class T>
 std::optional<T> recv(chan_state<T>* state) {
-  if (state == nullptr) block_forever();
+  if (state == nullptr) block_forever("chan receive (nil chan)");
   std::optional<T> out;
   spinlock_lock lock{state->lock_};
   const op_result result = state->try_recv_locked(out);
   if (result.status == op_status::not_ready) {
     waiter self;
     self.slot = &out;
-    park_single(*state, state->recvq_, self, lock);
+    park_single(*state, state->recvq_, self, lock, "chan receive");
     return out;
   }
   lock.unlock();
@@ -137,12 +138,15 @@ class chan_handle {
 
   // Go: len(ch): values buffered now (a snapshot).
   std::size_t len() const noexcept {
-    if (!state_) return 0;
+    if (!state_ || state_->reports_unbuffered_) return 0;
     spinlock_lock lock{state_->lock_};
     return state_->count_;
   }
-  // Go: cap(ch): the buffer's capacity; 0 for unbuffered and nil channels.
-  std::size_t cap() const noexcept { return state_ ? state_->capacity_ : 0; }
+  // Go: cap(ch): the buffer's capacity; 0 for unbuffered and nil channels
+  // (and for timer channels, as in Go 1.23).
+  std::size_t cap() const noexcept {
+    return state_ && !state_->reports_unbuffered_ ? state_->capacity_ : 0;
+  }
 
   // Handles are equal when they refer to the same channel (or both are nil).
   friend bool operator==(const chan_handle& a, const chan_handle& b) noexcept {

@@ -48,4 +48,13 @@ class runtime_misuse : public error {
   explicit runtime_misuse(const std::string& what) : error(what) {}
 };
 
+// Every goroutine is blocked and nothing can wake one (no timer is pending):
+// Go's "fatal error: all goroutines are asleep - deadlock!". Thrown from the
+// blocking call main is in, and so out of gofer::run, with a report of what
+// each goroutine waits for as what(). Go ends the program instead.
+class deadlock : public error {
+ public:
+  explicit deadlock(const std::string& report) : error(report) {}
+};
+
 }  // namespace gofer

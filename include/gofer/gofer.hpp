@@ -5,4 +5,5 @@
 #include "gofer/errors.hpp"
 #include "gofer/runtime.hpp"
 #include "gofer/select.hpp"
+#include "gofer/time.hpp"
 #include "gofer/version.hpp"

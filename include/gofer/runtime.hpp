@@ -9,11 +9,27 @@
 // without running its other goroutines' defers. See docs/differences.md.
 //
 // Options:
-//   threads    - worker threads: 1 runs every goroutine on the calling thread;
-//                N > 1 spreads them over the calling thread and N-1 more
-//                (M:N, Go's GOMAXPROCS).
-//   stack_size - bytes of stack per goroutine. Stacks do not grow as Go's do,
-//                so deep recursion needs a larger value.
+//   threads         - worker threads: 1 runs every goroutine on the calling
+//                     thread; N > 1 spreads them over the calling thread and
+//                     N-1 more (M:N, Go's GOMAXPROCS). Idle workers park and
+//                     use no CPU.
+//   stack_size      - bytes of stack per goroutine, from a pool (no mmap per
+//                     spawn). Stacks do not grow as Go's do, so deep
+//                     recursion needs a larger value.
+//   guard_pages     - put an inaccessible page below every stack, so an
+//                     overflow faults at once. A debug aid: each guard splits
+//                     a mapping, and 100k guarded stacks exceed the kernel's
+//                     default vm.max_map_count.
+//   virtual_time    - run gofer's clock virtually (gofer/time.hpp): time stands
+//                     still while any goroutine can run and jumps to the next
+//                     timer when all are blocked (Go's testing/synctest).
+//   detect_deadlock - when every goroutine is blocked and no timer can wake
+//                     one, make main's blocking call throw gofer::deadlock
+//                     (and so gofer::run), with what each goroutine waits
+//                     for, instead of hanging. Turn it off if threads outside
+//                     the runtime may wake goroutines.
+//
+// Goroutines may be named for those reports: gofer::go(gofer::named{"x"}, f).
 //
 // gofer::go(f, args...) starts f(args...) as a goroutine. The arguments are
 // decay-copied now, as Go evaluates them at the go statement. An exception
@@ -37,20 +53,22 @@
 // running on its thread: fibers are not preempted.
 #pragma once
 
+#include <concepts>
 #include <cstddef>
 #include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <type_traits>
 #include <utility>
 
 #include <boost/context/detail/exception.hpp>
 #include <boost/fiber/fiber.hpp>
-#include <boost/fiber/fixedsize_stack.hpp>
 #include <boost/fiber/policy.hpp>
 #include <boost/fiber/properties.hpp>
 
+#include "gofer/detail/stack_allocator.hpp"
 #include "gofer/detail/waiter.hpp"
 #include "gofer/errors.hpp"
 
@@ -59,6 +77,14 @@ namespace gofer {
 struct run_options {
   std::size_t threads = 1;            // Go: GOMAXPROCS
   std::size_t stack_size = 64 << 10;  // bytes per goroutine stack
+  bool guard_pages = false;
+  bool virtual_time = false;
+  bool detect_deadlock = true;
+};
+
+// A name for a goroutine, shown in deadlock reports: go(named{"ticker"}, f).
+struct named {
+  std::string name;
 };
 
 namespace detail {
@@ -67,10 +93,10 @@ namespace detail {
 runtime* current_runtime() noexcept;
 // The same, throwing runtime_misuse outside gofer::run.
 runtime& runtime_for_go();
-boost::fibers::fixedsize_stack goroutine_stack_allocator(runtime& rt) noexcept;
+pooled_stack_allocator goroutine_stack_allocator(runtime& rt) noexcept;
 // A new goroutine's record (its parker, its place in the runtime's list), to
 // hand to the fiber as its properties; Boost.Fiber deletes it with the fiber.
-boost::fibers::fiber_properties* goroutine_started(runtime& rt);
+boost::fibers::fiber_properties* goroutine_started(runtime& rt, std::string name);
 // The fiber could not be created: undo goroutine_started.
 void goroutine_not_started(boost::fibers::fiber_properties* record) noexcept;
 // Called by the goroutine itself as its last step.
@@ -81,18 +107,19 @@ void run(void (*main)(void*), void* main_arg, const run_options& options);
 
 }  // namespace detail
 
-// Go: the go statement.
+// go(named{"worker"}, f, args...): the same, with a name for reports.
 template <class F, class... Args>
-void go(F&& f, Args&&... args) {
+void go(named name, F&& f, Args&&... args) {
   detail::runtime& rt = detail::runtime_for_go();
   auto body = [f = std::forward<F>(f), ... args = std::forward<Args>(args)]() mutable {
     std::invoke(std::move(f), std::move(args)...);
   };
-  boost::fibers::fiber_properties* const record = detail::goroutine_started(rt);
+  boost::fibers::fiber_properties* const record =
+      detail::goroutine_started(rt, std::move(name.name));
   try {
     boost::fibers::fiber(boost::fibers::launch::post, record, std::allocator_arg,
                          detail::goroutine_stack_allocator(rt),
-                         [body = std::optional<decltype(body)>(std::move(body))]() mutable {
+                         [body = std::make_unique<decltype(body)>(std::move(body))]() mutable {
                            try {
                              (*body)();
                            } catch (const detail::goroutine_exit&) {
@@ -113,6 +140,13 @@ void go(F&& f, Args&&... args) {
     detail::goroutine_not_started(record);
     throw;
   }
+}
+
+// Go: the go statement.
+template <class F, class... Args>
+  requires(!std::same_as<std::remove_cvref_t<F>, named>)
+void go(F&& f, Args&&... args) {
+  go(named{}, std::forward<F>(f), std::forward<Args>(args)...);
 }
 
 // Runs main as the first goroutine (see the top of this file); returns what

@@ -51,6 +51,9 @@ class chan_base {
   std::size_t count_ = 0;  // values in the buffer
   std::size_t head_ = 0;   // index of the oldest buffered value
   bool closed_ = false;
+  // A timer's channel: buffers one value but reports len and cap 0, as Go
+  // 1.23's timer channels do. Set before the channel is shared.
+  bool reports_unbuffered_ = false;
   const std::size_t capacity_;
 };
 

@@ -49,6 +49,7 @@ using spinlock_lock = boost::fibers::detail::spinlock_lock;
 
 struct parker;
 class runtime;
+class gofer_algorithm;
 
 // One case of a blocked operation, linked into one channel's queue.
 // Go: runtime/runtime2.go sudog.
@@ -67,15 +68,24 @@ struct waiter {
 // The blocked goroutine itself: one per blocking send, recv or select.
 struct parker {
   enum : std::uint32_t { waiting = 0, claimed = 1, completed = 2 };
+  // Why a claimer other than a channel peer ended the park.
+  enum class interrupt : std::uint8_t { none, shutdown, deadlock };
 
   std::atomic<std::uint32_t> state{completed};
-  waiter* winner = nullptr;  // the case that ran; null when unwound
-  bool unwound = false;      // claimed by runtime shutdown: unwind the goroutine
+  waiter* winner = nullptr;  // the case that ran; null when interrupted
+  interrupt interrupted = interrupt::none;
   boost::fibers::context* context = nullptr;
   spinlock* switch_lock = nullptr;   // held by the owner until it has switched out
   spinlock park_lock;                // the switch lock of selects and forever-blocks
   runtime* owner_runtime = nullptr;  // null for a thread outside gofer::run
   parker* unwind_next = nullptr;     // shutdown's list of parkers to unwind
+  // What the goroutine waits for, for deadlock reports (set before begin_park).
+  const char* wait_reason = "";
+  const void* wait_object = nullptr;
+  // The worker that woke it (or spawned it), where it should run next.
+  std::atomic<gofer_algorithm*> handoff_to{nullptr};
+
+  bool unwound() const noexcept { return interrupted != interrupt::none; }
 
   // The first caller wins; every later one gets false. Go: selectDone CAS.
   bool try_claim() noexcept {
@@ -134,16 +144,9 @@ class wait_queue {
 // channel lock held, after try_claim() succeeded. `found_under` is the lock
 // under which the claimer found the waiter (null for shutdown): if it is the
 // owner's switch lock, the owner has already switched out. Never touches `p`
-// after scheduling (see the invariants above).
-inline void wake(parker& p, const spinlock* found_under) noexcept {
-  boost::fibers::context* const owner = p.context;
-  spinlock* const switch_lock = p.switch_lock;
-  p.state.store(parker::completed, std::memory_order_release);
-  if (switch_lock != found_under) {
-    spinlock_lock switched_out{*switch_lock};
-  }
-  boost::fibers::context::active()->schedule(owner);
-}
+// after scheduling (see the invariants above). The woken goroutine runs next
+// on the caller's worker, as Go's goready puts it in runnext.
+void wake(parker& p, const spinlock* found_under) noexcept;
 
 // Thrown into a goroutine that is blocked when gofer::run's main returns, so
 // that its stack unwinds and its destructors run. Deliberately not derived
@@ -174,8 +177,13 @@ void suspend(parker& p, spinlock_lock& switch_lock) noexcept;
 // the switch lock as the start requires, then throws goroutine_exit.
 [[noreturn]] void unwind_parked(parker& p, park_start start, spinlock_lock& switch_lock);
 
-// Blocks forever (a nil channel, an empty select): only runtime shutdown can
-// end it, by throwing goroutine_exit.
-[[noreturn]] void block_forever();
+// Blocks forever (a nil channel, an empty select): only runtime shutdown or
+// deadlock detection can end it, by throwing. `reason` is for reports.
+[[noreturn]] void block_forever(const char* reason);
+
+// After a park ended: throws if it was interrupted (goroutine_exit for
+// shutdown, gofer::deadlock for main in a deadlock), after the caller has
+// unlinked its waiters.
+void throw_if_interrupted(const parker& p);
 
 }  // namespace gofer::detail

@@ -1,0 +1,96 @@
+// gofer/time.hpp - Go's time package: now, sleep, after, timer, ticker,
+// after_func. Go 1.23 semantics.
+//
+// Times are std::chrono::steady_clock time points: gofer's clock is
+// monotonic, like the monotonic reading of Go's time.Time. Inside a
+// gofer::run with run_options::virtual_time, every function here uses the
+// runtime's virtual clock instead: it stands still while any goroutine can
+// run and jumps to the next timer when all are blocked (Go's
+// testing/synctest), so a schedule of minutes runs in milliseconds and
+// identically every time.
+//
+// Timers and tickers are channels, usable in select like any other:
+//   - timer(d): its channel `c` delivers the time once, d from now.
+//     stop() and reset(d) return true if the timer was still pending: not yet
+//     fired, or fired but its value not yet received. After either returns,
+//     no stale value is ever received from c (Go 1.23: the channel acts as
+//     unbuffered, and len/cap report 0).
+//   - ticker(d): `c` delivers tick k at start + k*d, so ticks do not drift. A
+//     slow receiver loses ticks instead of accumulating them: at most one is
+//     pending. stop() and reset(d) leave no stale tick behind. d <= 0 throws
+//     std::invalid_argument, as Go panics.
+//   - after(d) is timer(d).c; after_func(d, f) runs f in its own goroutine
+//     after d (its timer's c is nil, as in Go).
+// A zero or negative duration fires at once.
+//
+// timer and ticker are handles: copies share one timer, and the last copy to
+// go stops it (Go 1.23 collects unreferenced timers; RAII makes that
+// prompt). after_func's timer keeps running without a handle, as Go's does.
+// All of these need a running gofer::run (runtime_misuse otherwise); now()
+// outside one reads steady_clock.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+#include "gofer/chan.hpp"
+
+namespace gofer {
+
+using duration = std::chrono::nanoseconds;
+using time_point = std::chrono::steady_clock::time_point;
+
+namespace detail {
+struct timer_state;
+class timer_handle;
+}  // namespace detail
+
+// Go: time.Now (the monotonic part).
+time_point now();
+
+// Go: time.Sleep. Returns at once for d <= 0.
+void sleep(duration d);
+void sleep_until(time_point deadline);
+
+// Go: time.After.
+recv_chan<time_point> after(duration d);
+
+// Go: time.Timer (time.NewTimer).
+class timer {
+ public:
+  explicit timer(duration d);
+
+  recv_chan<time_point> c;  // nil for after_func's timers
+
+  // Go: Timer.Stop. True if this call stopped a pending timer.
+  bool stop();
+  // Go: Timer.Reset. True if the timer was pending; fires d from now.
+  bool reset(duration d);
+
+ private:
+  friend timer after_func(duration d, std::function<void()> f);
+  timer(std::shared_ptr<detail::timer_handle> handle, recv_chan<time_point> channel);
+  std::shared_ptr<detail::timer_handle> handle_;
+};
+
+// Go: time.AfterFunc.
+timer after_func(duration d, std::function<void()> f);
+
+// Go: time.Ticker (time.NewTicker).
+class ticker {
+ public:
+  explicit ticker(duration d);
+
+  recv_chan<time_point> c;
+
+  // Go: Ticker.Stop. No tick is received after it returns.
+  void stop();
+  // Go: Ticker.Reset. The next tick comes d from now, then every d.
+  void reset(duration d);
+
+ private:
+  std::shared_ptr<detail::timer_handle> handle_;
+};
+
+}  // namespace gofer

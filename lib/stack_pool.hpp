@@ -1,0 +1,52 @@
+// lib/stack_pool.hpp - goroutine stacks without an mmap/munmap per spawn
+// (private to the library).
+//
+// Stacks are carved from slabs of anonymous memory (MAP_NORESERVE: a page
+// costs memory only once a goroutine touches it) and recycled through a free
+// list, so spawning reuses a warm stack and a million goroutines need only
+// about a million / 64 mappings, well under the kernel's vm.max_map_count.
+// With guard pages, each stack gets a PROT_NONE page below it, so an overflow
+// faults instead of corrupting a neighbour; every guard splits the mapping,
+// which is why this is a debug option (100k guarded stacks exceed the limit).
+//
+// Memory is returned to the kernel only when the pool dies (with the runtime
+// and the last fiber that used it): a runtime that once ran a million
+// goroutines keeps their touched pages until gofer::run returns.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include <boost/context/stack_context.hpp>
+
+#include "gofer/detail/stack_allocator.hpp"
+
+namespace gofer::detail {
+
+class stack_pool {
+ public:
+  stack_pool(std::size_t stack_size, bool guard_pages);
+  ~stack_pool();
+  stack_pool(const stack_pool&) = delete;
+  stack_pool& operator=(const stack_pool&) = delete;
+
+  boost::context::stack_context allocate();
+  void deallocate(boost::context::stack_context& stack) noexcept;
+
+ private:
+  void add_slab();  // with mutex_ held
+
+  const std::size_t page_size_;
+  const std::size_t stack_size_;  // usable bytes, a multiple of the page size
+  const bool guard_pages_;
+  const std::size_t stride_;      // stack_size_ plus the guard page, if any
+  const std::size_t stacks_per_slab_;
+
+  std::mutex mutex_;                  // guards the two members below
+  std::vector<void*> free_;           // lowest usable address of each free stack
+  std::vector<void*> slabs_;          // every mapping, unmapped by the destructor
+};
+
+}  // namespace gofer::detail

@@ -1,0 +1,178 @@
+#include "timer_service.hpp"
+
+#include <utility>
+
+#include "gofer/runtime.hpp"
+
+namespace gofer::detail {
+
+namespace {
+
+std::int64_t to_ns(time_point t) noexcept {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+timer_service::timer_service(bool virtual_clock) noexcept : virtual_clock_(virtual_clock) {}
+
+time_point timer_service::now() const noexcept {
+  if (!virtual_clock_) return std::chrono::steady_clock::now();
+  return time_point(std::chrono::nanoseconds(virtual_now_.load(std::memory_order_acquire)));
+}
+
+bool timer_service::before(std::size_t a, std::size_t b) const noexcept {
+  const timer_state& x = *heap_[a];
+  const timer_state& y = *heap_[b];
+  return x.when != y.when ? x.when < y.when : x.order < y.order;
+}
+
+void timer_service::swap_entries(std::size_t a, std::size_t b) noexcept {
+  std::swap(heap_[a], heap_[b]);
+  heap_[a]->heap_index = a;
+  heap_[b]->heap_index = b;
+}
+
+void timer_service::sift_up(std::size_t i) noexcept {
+  while (i > 0) {
+    const std::size_t parent = (i - 1) / 2;
+    if (!before(i, parent)) break;
+    swap_entries(i, parent);
+    i = parent;
+  }
+}
+
+void timer_service::sift_down(std::size_t i) noexcept {
+  for (;;) {
+    const std::size_t left = 2 * i + 1;
+    const std::size_t right = left + 1;
+    std::size_t least = i;
+    if (left < heap_.size() && before(left, least)) least = left;
+    if (right < heap_.size() && before(right, least)) least = right;
+    if (least == i) return;
+    swap_entries(i, least);
+    i = least;
+  }
+}
+
+void timer_service::remove_at(std::size_t i) noexcept {
+  const std::size_t last = heap_.size() - 1;
+  if (i != last) swap_entries(i, last);
+  heap_.back()->heap_index = timer_state::not_armed;
+  heap_.pop_back();
+  if (i < heap_.size()) {
+    sift_down(i);
+    sift_up(i);
+  }
+}
+
+void timer_service::publish_next_deadline() noexcept {
+  next_deadline_.store(heap_.empty() ? std::numeric_limits<std::int64_t>::max()
+                                     : to_ns(heap_.front()->when),
+                       std::memory_order_release);
+}
+
+bool timer_service::arm(const std::shared_ptr<timer_state>& timer, time_point when,
+                        duration period) {
+  std::lock_guard lock{mutex_};
+  const bool was_armed = timer->heap_index != timer_state::not_armed;
+  timer->when = when;
+  timer->period = period;
+  timer->order = next_order_++;
+  if (was_armed) {
+    sift_down(timer->heap_index);
+    sift_up(timer->heap_index);
+  } else {
+    timer->heap_index = heap_.size();
+    heap_.push_back(timer);
+    sift_up(timer->heap_index);
+  }
+  publish_next_deadline();
+  return was_armed;
+}
+
+bool timer_service::disarm(timer_state& timer) noexcept {
+  std::lock_guard lock{mutex_};
+  if (timer.heap_index == timer_state::not_armed) return false;
+  remove_at(timer.heap_index);
+  publish_next_deadline();
+  return true;
+}
+
+void timer_service::fire_locked(time_point now) noexcept {
+  while (!heap_.empty() && heap_.front()->when <= now) {
+    const std::shared_ptr<timer_state> timer = heap_.front();  // alive while firing
+    const time_point due = timer->when;
+    time_point value = due;  // Go sends the time the timer was due
+    switch (timer->type) {
+      case timer_state::kind::channel:
+        remove_at(0);
+        // The buffer is empty (arm's callers drain it), so this delivers.
+        try_send(timer->channel.state(), value);
+        break;
+      case timer_state::kind::ticker: {
+        // Tick k is due at start + k * period. Ticks missed while nobody
+        // polled (a stalled worker) are skipped, not fired in a burst; a tick
+        // nobody received yet is kept and later ones are dropped (buffer 1).
+        try_send(timer->channel.state(), value);
+        const auto behind = (now - due) / timer->period;
+        timer->when = due + (behind + 1) * timer->period;
+        timer->order = next_order_++;
+        sift_down(0);
+        break;
+      }
+      case timer_state::kind::func:
+        remove_at(0);
+        go(timer->func);
+        break;
+    }
+  }
+  publish_next_deadline();
+}
+
+time_point timer_service::fire_due() noexcept {
+  if (virtual_clock_) {
+    if (next_deadline_.load(std::memory_order_acquire) <= virtual_now_.load()) {
+      std::lock_guard lock{mutex_};
+      fire_locked(now());
+    }
+    return time_point::max();
+  }
+  const time_point current = std::chrono::steady_clock::now();
+  const std::int64_t next = next_deadline_.load(std::memory_order_acquire);
+  if (next > to_ns(current)) {
+    return next == std::numeric_limits<std::int64_t>::max()
+               ? time_point::max()
+               : time_point(std::chrono::nanoseconds(next));
+  }
+  std::lock_guard lock{mutex_};
+  fire_locked(current);
+  return heap_.empty() ? time_point::max() : heap_.front()->when;
+}
+
+bool timer_service::advance() noexcept {
+  std::lock_guard lock{mutex_};
+  if (heap_.empty()) return false;
+  const time_point next = heap_.front()->when;
+  if (next > now()) virtual_now_.store(to_ns(next), std::memory_order_release);
+  fire_locked(now());
+  return true;
+}
+
+bool timer_service::empty() const noexcept {
+  std::lock_guard lock{mutex_};
+  return heap_.empty();
+}
+
+void timer_service::clear() noexcept {
+  std::vector<std::shared_ptr<timer_state>> dropped;
+  {
+    std::lock_guard lock{mutex_};
+    for (auto& timer : heap_) timer->heap_index = timer_state::not_armed;
+    dropped.swap(heap_);
+    publish_next_deadline();
+  }
+  // Destroyed outside the lock: a timer's last reference may hold this service.
+}
+
+}  // namespace gofer::detail

@@ -1,0 +1,100 @@
+// lib/timer_service.hpp - the timers of one runtime (private to the library).
+//
+// One indexed binary min-heap, ordered by (deadline, creation order) so that
+// timers due at the same instant fire in the order they were set, every run.
+// It is not a thread or a fiber per timer: dispatchers fire what is due when
+// they run (at least every 61st switch of their worker, and before parking,
+// when they sleep until the next deadline); on a virtual clock, the last
+// worker to run out of work advances the clock to the next deadline.
+//
+// Firing happens under mutex_, so a timer cannot fire after stop() or
+// reset() has taken it out of the heap: that is what makes "no stale value
+// after Stop/Reset" hold, together with draining the channel afterwards.
+//
+// Lock order: mutex_ -> channel locks -> parker and scheduler locks (firing
+// sends on channels and spawns goroutines). Nothing that holds a channel or
+// scheduler lock takes mutex_.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "gofer/chan.hpp"
+#include "gofer/time.hpp"
+
+namespace gofer::detail {
+
+class timer_service;
+
+struct timer_state {
+  enum class kind : std::uint8_t { channel, ticker, func };
+  static constexpr std::size_t not_armed = std::numeric_limits<std::size_t>::max();
+
+  timer_state(std::shared_ptr<timer_service> owner, kind what) noexcept
+      : service(std::move(owner)), type(what) {}
+
+  const std::shared_ptr<timer_service> service;
+  const kind type;
+  chan<time_point> channel;     // channel and ticker kinds: capacity 1, reports 0
+  std::function<void()> func;   // func kind
+
+  // Guarded by the service's mutex.
+  std::size_t heap_index = not_armed;
+  time_point when{};
+  std::uint64_t order = 0;
+  duration period{};
+};
+
+class timer_service {
+ public:
+  explicit timer_service(bool virtual_clock) noexcept;
+
+  time_point now() const noexcept;
+  bool virtual_clock() const noexcept { return virtual_clock_; }
+
+  // Arms (or re-arms) `timer` to fire at `when` (then every `period`, for a
+  // ticker); returns whether it was armed.
+  bool arm(const std::shared_ptr<timer_state>& timer, time_point when, duration period = {});
+  // Takes `timer` out of the heap; returns whether it was armed.
+  bool disarm(timer_state& timer) noexcept;
+
+  // Fires every timer due now. Returns the real time the next one is due
+  // (time_point::max() if none, and always on a virtual clock).
+  time_point fire_due() noexcept;
+  // Virtual clock, all goroutines blocked: jumps to the next deadline and
+  // fires what is due then. False if no timer is armed.
+  bool advance() noexcept;
+  bool empty() const noexcept;
+  // At the end of run: drop every armed timer (they hold the service).
+  void clear() noexcept;
+
+ private:
+  bool before(std::size_t a, std::size_t b) const noexcept;
+  void swap_entries(std::size_t a, std::size_t b) noexcept;
+  void sift_up(std::size_t i) noexcept;
+  void sift_down(std::size_t i) noexcept;
+  void remove_at(std::size_t i) noexcept;
+  void fire_locked(time_point now) noexcept;
+  void publish_next_deadline() noexcept;
+
+  const bool virtual_clock_;
+  mutable std::mutex mutex_;  // guards heap_, next_order_ and the timers' heap fields
+  std::vector<std::shared_ptr<timer_state>> heap_;
+  std::uint64_t next_order_ = 0;
+  std::atomic<std::int64_t> virtual_now_{0};  // ns since the virtual epoch
+  // The earliest deadline (ns since steady_clock's epoch), for a lock-free
+  // "nothing is due" check on the dispatcher's path.
+  std::atomic<std::int64_t> next_deadline_{std::numeric_limits<std::int64_t>::max()};
+};
+
+// The current runtime's timer service; throws runtime_misuse outside run.
+const std::shared_ptr<timer_service>& timers_for(const char* what);
+
+}  // namespace gofer::detail
