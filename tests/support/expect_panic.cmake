@@ -1,0 +1,15 @@
+# cmake -DPROGRAM=<exe> -DEXPECT_STATUS=2 -DEXPECT_STDERR=<regex> -P expect_panic.cmake
+#
+# Runs PROGRAM and passes only if it exits with EXPECT_STATUS and its stderr
+# matches EXPECT_STDERR: a Go-style panic ends the process with both.
+execute_process(COMMAND "${PROGRAM}"
+  RESULT_VARIABLE status
+  OUTPUT_VARIABLE out
+  ERROR_VARIABLE err)
+if(NOT status STREQUAL "${EXPECT_STATUS}")
+  message(FATAL_ERROR "expected exit status ${EXPECT_STATUS}, got '${status}'\nstdout:\n${out}\nstderr:\n${err}")
+endif()
+if(NOT err MATCHES "${EXPECT_STDERR}")
+  message(FATAL_ERROR "stderr does not match '${EXPECT_STDERR}':\n${err}")
+endif()
+message(STATUS "exit status ${status}, stderr: ${err}")
