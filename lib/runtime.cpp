@@ -36,6 +36,30 @@ std::string demangle(const char* mangled) {
 
 }  // namespace
 
+goroutine::goroutine(runtime* rt, std::uint64_t id, std::string name, void* tsan_fiber)
+    : boost::fibers::fiber_properties(nullptr),
+      id(id),
+      name(std::move(name)),
+      owns_tsan_fiber(tsan_fiber == nullptr) {
+  parker.owner_runtime = rt;
+#ifdef GOFER_TSAN
+  this->tsan_fiber = tsan_fiber != nullptr ? tsan_fiber : __tsan_create_fiber(0);
+#endif
+}
+
+goroutine::~goroutine() {
+#ifdef GOFER_TSAN
+  // Boost deletes a finished goroutine's record, then resumes its fiber once
+  // more to unwind what is left of its frames, then frees its stack
+  // (pooled_stack_allocator::deallocate). Tell TSan that the unwinding runs
+  // on the goroutine's fiber; deallocate switches back and destroys it.
+  if (owns_tsan_fiber && started)
+    tsan_unwind_fiber(tsan_fiber);
+  else if (owns_tsan_fiber)
+    __tsan_destroy_fiber(tsan_fiber);
+#endif
+}
+
 goroutine* goroutine_of(boost::fibers::context* context) noexcept {
   boost::fibers::fiber_properties* const properties = context->get_properties();
   if (properties == nullptr || typeid(*properties) != typeid(goroutine)) return nullptr;
@@ -51,7 +75,9 @@ void assert_failed(const char* condition, const char* file, int line) noexcept {
   std::abort();
 }
 
-runtime* current_runtime() noexcept { return this_thread_runtime; }
+runtime* current_runtime() noexcept {
+  return this_thread_runtime;
+}
 
 runtime& runtime_for_go() {
   if (this_thread_runtime == nullptr) {
@@ -74,6 +100,7 @@ boost::fibers::fiber_properties* goroutine_started(runtime& rt, std::string name
 
 void goroutine_not_started(boost::fibers::fiber_properties* record) noexcept {
   auto* const g = static_cast<goroutine*>(record);
+  g->started = false;
   g->parker.owner_runtime->remove(*g);
   delete g;
 }
@@ -149,12 +176,18 @@ void runtime::worker_main() {
   boost::fibers::use_scheduling_algorithm<gofer_algorithm>(pool_);
   // While this thread's main context waits here, its dispatcher runs
   // goroutines.
-  std::unique_lock lock{stop_mutex_};
-  stop_cv_.wait(lock, [this] { return stop_workers_.load(); });
+  {
+    std::unique_lock lock{stop_mutex_};
+    stop_cv_.wait(lock, [this] { return stop_workers_.load(); });
+  }
+  // Boost's switches at thread exit do not go through the algorithm.
+  gofer_algorithm::current()->retire();
   this_thread_runtime = nullptr;
 }
 
-scheduler_hooks::time_point runtime::poll_timers() noexcept { return timers_->fire_due(); }
+scheduler_hooks::time_point runtime::poll_timers() noexcept {
+  return timers_->fire_due();
+}
 
 bool runtime::all_asleep() noexcept {
   if (shutting_down()) return false;
@@ -164,20 +197,17 @@ bool runtime::all_asleep() noexcept {
     return false;  // a timer will wake someone: sleep until it is due
   }
   if (!options_.detect_deadlock) return false;
+  // Only main's blocking call can carry the report out of run, so only a
+  // main parked in a gofer operation (still claimable) is a deadlock we
+  // report. If the claim fails, someone is waking main right now.
   std::string report = describe_blocked_goroutines();
   parker& main_parker = main_->parker;
-  if (main_parker.try_claim()) {
-    deadlock_report_ = std::move(report);
-    main_parker.interrupted = parker::interrupt::deadlock;
-    main_parker.winner = nullptr;
-    wake(main_parker, nullptr);
-    return true;
-  }
-  // main waits on something gofer does not own: it cannot be made to throw.
-  std::fflush(stdout);
-  std::fprintf(stderr, "fatal error: %s", report.c_str());
-  std::fflush(stderr);
-  std::_Exit(2);
+  if (!main_parker.try_claim()) return false;
+  deadlock_report_ = std::move(report);
+  main_parker.interrupted = parker::interrupt::deadlock;
+  main_parker.winner = nullptr;
+  wake(main_parker, nullptr);
+  return true;
 }
 
 std::string runtime::describe_blocked_goroutines() {
@@ -199,11 +229,13 @@ std::string runtime::describe_blocked_goroutines() {
   describe(*main_);
   {
     spinlock_lock lock{goroutines_lock_};
-    for (goroutine* g = goroutines_; g != nullptr; g = g->next) describe(*g);
+    for (goroutine* g = goroutines_; g != nullptr; g = g->next)
+      describe(*g);
   }
   std::sort(lines.begin(), lines.end(), [](const line& a, const line& b) { return a.id < b.id; });
   std::string report = "all goroutines are asleep - deadlock!\n\n";
-  for (const line& l : lines) report += l.text;
+  for (const line& l : lines)
+    report += l.text;
   return report;
 }
 
@@ -244,13 +276,15 @@ void runtime::shutdown() {
       stop_workers_ = true;
     }
     stop_cv_.notify_all();
-    for (std::thread& worker : workers_) worker.join();
+    for (std::thread& worker : workers_)
+      worker.join();
   }
   // Goroutines that ended on this thread wait in Boost's terminated queue;
   // one pass of the dispatcher frees their stacks now rather than whenever
   // this thread next runs fibers.
   boost::this_fiber::yield();
   // Leave the thread as we found it: Boost's default single-thread scheduler.
+  gofer_algorithm::current()->retire();
   boost::fibers::use_scheduling_algorithm<boost::fibers::algo::round_robin>();
   pool_->release_workers();
   timers_->clear();
@@ -269,7 +303,11 @@ void run(void (*main)(void*), void* main_arg, const run_options& options) {
   if (main_context->get_properties() != nullptr) {
     throw runtime_misuse("gofer::run called from a fiber that has Boost properties");
   }
-  auto* const main_record = new goroutine(&rt, 1, "");
+  void* main_tsan_fiber = nullptr;
+#ifdef GOFER_TSAN
+  main_tsan_fiber = __tsan_get_current_fiber();
+#endif
+  auto* const main_record = new goroutine(&rt, 1, "", main_tsan_fiber);
   main_context->set_properties(main_record);
   rt.start(*main_record);
   std::exception_ptr main_failed;

@@ -37,13 +37,16 @@ namespace gofer::detail {
 // properties so that the running goroutine finds it in O(1).
 class goroutine final : public boost::fibers::fiber_properties {
  public:
-  goroutine(runtime* rt, std::uint64_t id, std::string name) noexcept
-      : boost::fibers::fiber_properties(nullptr), id(id), name(std::move(name)) {
-    parker.owner_runtime = rt;
-  }
+  // `tsan_fiber`: under ThreadSanitizer, the TSan fiber of this goroutine's
+  // context (main's is its thread's own); null means "create one".
+  goroutine(runtime* rt, std::uint64_t id, std::string name, void* tsan_fiber = nullptr);
+  ~goroutine() override;
   struct parker parker;  // reused by every block of this goroutine
+  void* tsan_fiber = nullptr;
   const std::uint64_t id;  // 1 for main, then in order of go()
   const std::string name;
+  const bool owns_tsan_fiber;
+  bool started = true;        // false if its fiber could not be created
   goroutine* prev = nullptr;  // links in runtime::goroutines_, under its lock
   goroutine* next = nullptr;
 };

@@ -6,6 +6,7 @@
 #include <boost/fiber/detail/cpu_relax.hpp>
 #include <boost/fiber/type.hpp>
 
+#include "gofer/detail/sanitizer.hpp"
 #include "runtime_state.hpp"
 
 namespace gofer::detail {
@@ -30,6 +31,22 @@ gofer_algorithm* take_handoff(boost::fibers::context* context) noexcept {
   return handoff;
 }
 
+// The algorithm's thread-confined state is touched by whichever fiber runs
+// on its thread, and Boost calls in here between gofer's announcement of a
+// switch and the switch itself. Under TSan, every entry into the algorithm
+// acquires (and every exit releases) one sync object, so those accesses are
+// ordered as the single thread really orders them.
+class thread_confined {
+ public:
+  explicit thread_confined(void* state) noexcept : state_(state) { GOFER_TSAN_ACQUIRE(state_); }
+  ~thread_confined() { GOFER_TSAN_RELEASE(state_); }
+  thread_confined(const thread_confined&) = delete;
+  thread_confined& operator=(const thread_confined&) = delete;
+
+ private:
+  [[maybe_unused]] void* state_;
+};
+
 }  // namespace
 
 scheduler_pool::scheduler_pool(std::size_t workers, scheduler_hooks& hooks)
@@ -52,15 +69,27 @@ void scheduler_pool::release_workers() noexcept {
 gofer_algorithm::gofer_algorithm(std::shared_ptr<scheduler_pool> pool) : pool_(std::move(pool)) {
   this_thread_worker = this;
   pool_->add_worker(*this);
+#ifdef GOFER_TSAN
+  // Installed from the thread's main context (gofer::run, worker_main).
+  main_tsan_fiber_ = __tsan_get_current_fiber();
+#endif
+  // Other threads reach this object through Boost's (uninstrumented) remote
+  // wake-ups: see notify().
+  GOFER_TSAN_RELEASE(this);
 }
 
 gofer_algorithm::~gofer_algorithm() {
   if (this_thread_worker == this) this_thread_worker = nullptr;
+#ifdef GOFER_TSAN
+  if (dispatcher_tsan_fiber_ != nullptr) __tsan_destroy_fiber(dispatcher_tsan_fiber_);
+#endif
   // Wait out a notify() still in flight from another thread.
   std::lock_guard lock{wake_mutex_};
 }
 
-gofer_algorithm* gofer_algorithm::current() noexcept { return this_thread_worker; }
+gofer_algorithm* gofer_algorithm::current() noexcept {
+  return this_thread_worker;
+}
 
 bool gofer_algorithm::push(boost::fibers::context* context, bool as_next) noexcept {
   // With one worker there are no thieves: the queue is this thread's alone.
@@ -75,6 +104,7 @@ bool gofer_algorithm::push(boost::fibers::context* context, bool as_next) noexce
 }
 
 void gofer_algorithm::awakened(boost::fibers::context* context) noexcept {
+  const thread_confined confined{&picks_};
   if (context->is_context(boost::fibers::type::dispatcher_context)) {
     dispatcher_ = home_ = context;
     return;
@@ -150,7 +180,33 @@ boost::fibers::context* gofer_algorithm::steal() noexcept {
   return nullptr;
 }
 
+boost::fibers::context* gofer_algorithm::switching_to(boost::fibers::context* context) noexcept {
+#ifdef GOFER_TSAN
+  if (context == nullptr || !announce_switches_) return context;
+  void* fiber = nullptr;
+  if (context == home_) {
+    if (dispatcher_tsan_fiber_ == nullptr) dispatcher_tsan_fiber_ = __tsan_create_fiber(0);
+    fiber = dispatcher_tsan_fiber_;
+  } else if (goroutine* g = goroutine_of(context)) {
+    fiber = g->tsan_fiber;
+  } else if (context->is_context(boost::fibers::type::pinned_context)) {
+    fiber = main_tsan_fiber_;  // the only other pinned context: the thread's main
+  }
+  if (fiber != nullptr) __tsan_switch_to_fiber(fiber, 0);
+#endif
+  return context;
+}
+
 boost::fibers::context* gofer_algorithm::pick_next() noexcept {
+  boost::fibers::context* next = nullptr;
+  {
+    const thread_confined confined{&picks_};
+    next = choose_next();
+  }
+  return switching_to(next);
+}
+
+boost::fibers::context* gofer_algorithm::choose_next() noexcept {
   // The dispatcher is the one asking exactly when it is not waiting aside.
   const bool from_dispatcher = dispatcher_ == nullptr;
   if (from_dispatcher) pool_->hooks().poll_timers();
@@ -182,6 +238,7 @@ bool gofer_algorithm::has_own_work() noexcept {
 
 bool gofer_algorithm::has_ready_fibers() const noexcept {
   auto& self = const_cast<gofer_algorithm&>(*this);
+  const thread_confined confined{&self.picks_};
   return dispatcher_ != nullptr || self.has_own_work();
 }
 
@@ -220,6 +277,7 @@ void gofer_algorithm::wake_an_idle_worker() noexcept {
 
 void gofer_algorithm::suspend_until(
     const std::chrono::steady_clock::time_point& boost_deadline) noexcept {
+  const thread_confined confined{&picks_};
   if (shared() && spin_for_work()) return;
   std::unique_lock pool_lock{pool_->mutex};
   if (any_work_anywhere()) return;
@@ -270,6 +328,7 @@ void gofer_algorithm::notify_locked() noexcept {
 }
 
 void gofer_algorithm::notify() noexcept {
+  GOFER_TSAN_ACQUIRE(this);  // pairs with the constructor's release
   std::lock_guard lock{pool_->mutex};
   notify_locked();
 }

@@ -106,6 +106,11 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   // The worker of the calling thread; null if it runs no gofer runtime.
   static gofer_algorithm* current() noexcept;
 
+  // Before Boost switches contexts on its own (thread exit, or replacing this
+  // algorithm): stop announcing switches to ThreadSanitizer, since from here
+  // on pick_next's choice may not be the next context to run.
+  void retire() noexcept { announce_switches_ = false; }
+
   // Makes `context` runnable from this worker's thread (what
   // context::active()->schedule does, without Boost's thread-local lookup).
   void schedule(boost::fibers::context* context) noexcept;
@@ -121,6 +126,7 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   // Puts a detached context in runnext (handoff) or at the queue's tail;
   // returns true if it left something stealable.
   bool push(boost::fibers::context* context, bool as_next) noexcept;
+  boost::fibers::context* choose_next() noexcept;
   boost::fibers::context* pop_own() noexcept;
   boost::fibers::context* steal() noexcept;
   bool has_own_work() noexcept;
@@ -129,6 +135,9 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   void wake_an_idle_worker() noexcept;
   void notify_locked() noexcept;  // with pool_->mutex held
   bool spin_for_work() noexcept;
+  // Returns `context`, telling ThreadSanitizer (in TSan builds) that the
+  // thread is about to switch to it: Boost resumes what pick_next returns.
+  boost::fibers::context* switching_to(boost::fibers::context* context) noexcept;
 
   const std::shared_ptr<scheduler_pool> pool_;
 
@@ -139,8 +148,11 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   // Touched only by this worker's thread.
   boost::fibers::scheduler::ready_queue_type pinned_;  // main contexts
   boost::fibers::context* dispatcher_ = nullptr;       // set while it is runnable
-  boost::fibers::context* home_ = nullptr;  // this thread's dispatcher, once known
+  boost::fibers::context* home_ = nullptr;             // this thread's dispatcher, once known
   std::uint32_t picks_ = 0;
+  bool announce_switches_ = true;
+  void* main_tsan_fiber_ = nullptr;        // this thread's own (TSan builds)
+  void* dispatcher_tsan_fiber_ = nullptr;  // created when first needed
 
   std::mutex wake_mutex_;  // guards woken_
   std::condition_variable wake_;

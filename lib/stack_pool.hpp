@@ -25,6 +25,11 @@
 
 namespace gofer::detail {
 
+// ThreadSanitizer builds: the dying fiber whose frames Boost is about to
+// unwind (see ~goroutine); the next stack deallocation on this thread
+// switches TSan back to where it was and destroys that fiber.
+void tsan_unwind_fiber(void* dying_fiber) noexcept;
+
 class stack_pool {
  public:
   stack_pool(std::size_t stack_size, bool guard_pages);
@@ -41,12 +46,12 @@ class stack_pool {
   const std::size_t page_size_;
   const std::size_t stack_size_;  // usable bytes, a multiple of the page size
   const bool guard_pages_;
-  const std::size_t stride_;      // stack_size_ plus the guard page, if any
+  const std::size_t stride_;  // stack_size_ plus the guard page, if any
   const std::size_t stacks_per_slab_;
 
-  std::mutex mutex_;                  // guards the two members below
-  std::vector<void*> free_;           // lowest usable address of each free stack
-  std::vector<void*> slabs_;          // every mapping, unmapped by the destructor
+  std::mutex mutex_;          // guards the two members below
+  std::vector<void*> free_;   // lowest usable address of each free stack
+  std::vector<void*> slabs_;  // every mapping, unmapped by the destructor
 };
 
 }  // namespace gofer::detail

@@ -70,7 +70,9 @@ void sleep(duration d) {
   after(d).recv();
 }
 
-void sleep_until(time_point deadline) { sleep(deadline - now()); }
+void sleep_until(time_point deadline) {
+  sleep(deadline - now());
+}
 
 recv_chan<time_point> after(duration d) {
   auto state = detail::new_channel_timer("gofer::after", detail::timer_state::kind::channel);

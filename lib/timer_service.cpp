@@ -67,9 +67,9 @@ void timer_service::remove_at(std::size_t i) noexcept {
 }
 
 void timer_service::publish_next_deadline() noexcept {
-  next_deadline_.store(heap_.empty() ? std::numeric_limits<std::int64_t>::max()
-                                     : to_ns(heap_.front()->when),
-                       std::memory_order_release);
+  next_deadline_.store(
+      heap_.empty() ? std::numeric_limits<std::int64_t>::max() : to_ns(heap_.front()->when),
+      std::memory_order_release);
 }
 
 bool timer_service::arm(const std::shared_ptr<timer_state>& timer, time_point when,
@@ -168,7 +168,8 @@ void timer_service::clear() noexcept {
   std::vector<std::shared_ptr<timer_state>> dropped;
   {
     std::lock_guard lock{mutex_};
-    for (auto& timer : heap_) timer->heap_index = timer_state::not_armed;
+    for (auto& timer : heap_)
+      timer->heap_index = timer_state::not_armed;
     dropped.swap(heap_);
     publish_next_deadline();
   }

@@ -42,8 +42,8 @@ struct timer_state {
 
   const std::shared_ptr<timer_service> service;
   const kind type;
-  chan<time_point> channel;     // channel and ticker kinds: capacity 1, reports 0
-  std::function<void()> func;   // func kind
+  chan<time_point> channel;    // channel and ticker kinds: capacity 1, reports 0
+  std::function<void()> func;  // func kind
 
   // Guarded by the service's mutex.
   std::size_t heap_index = not_armed;

@@ -144,8 +144,7 @@ void go(named name, F&& f, Args&&... args) {
 
 // Go: the go statement.
 template <class F, class... Args>
-  requires(!std::same_as<std::remove_cvref_t<F>, named>)
-void go(F&& f, Args&&... args) {
+requires(!std::same_as<std::remove_cvref_t<F>, named>) void go(F&& f, Args&&... args) {
   go(named{}, std::forward<F>(f), std::forward<Args>(args)...);
 }
 

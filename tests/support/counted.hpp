@@ -74,6 +74,19 @@ struct set_on_destroy {
   ~set_on_destroy() { destroyed->fetch_add(1, std::memory_order_relaxed); }
 };
 
+// True in ThreadSanitizer builds, whose limits some tests must respect.
+#if defined(__SANITIZE_THREAD__)
+inline constexpr bool under_tsan = true;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+inline constexpr bool under_tsan = true;
+#else
+inline constexpr bool under_tsan = false;
+#endif
+#else
+inline constexpr bool under_tsan = false;
+#endif
+
 // The scheduler setups every test runs under: all goroutines on the calling
 // thread, and M:N over 4 threads.
 inline constexpr std::size_t scheduler_threads[] = {1, 4};
