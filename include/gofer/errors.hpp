@@ -48,6 +48,18 @@ class runtime_misuse : public error {
   explicit runtime_misuse(const std::string& what) : error(what) {}
 };
 
+// Go: sync.WaitGroup "sync: negative WaitGroup counter".
+class negative_wait_group_counter : public error {
+ public:
+  negative_wait_group_counter() : error("sync: negative WaitGroup counter") {}
+};
+
+// Go: sync.Mutex "fatal error: sync: unlock of unlocked mutex".
+class unlock_of_unlocked_mutex : public error {
+ public:
+  unlock_of_unlocked_mutex() : error("sync: unlock of unlocked mutex") {}
+};
+
 // Every goroutine is blocked and nothing can wake one (no timer is pending):
 // Go's "fatal error: all goroutines are asleep - deadlock!". Thrown from the
 // blocking call main is in, and so out of gofer::run, with a report of what
