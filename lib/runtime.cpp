@@ -266,6 +266,9 @@ void runtime::unwind_parked_goroutines() noexcept {
 
 void runtime::shutdown() {
   unwind_parked_goroutines();
+  // No timer fires from here on (poll_timers checks shutting_down); drop
+  // them now so they release what they hold.
+  timers_->clear();
   {
     std::unique_lock lock{exit_mutex_};
     exit_cv_.wait(lock, [this] { return live_goroutines_.load(std::memory_order_acquire) == 0; });
@@ -287,7 +290,7 @@ void runtime::shutdown() {
   gofer_algorithm::current()->retire();
   boost::fibers::use_scheduling_algorithm<boost::fibers::algo::round_robin>();
   pool_->release_workers();
-  timers_->clear();
+  timers_->clear();  // any set by goroutines while they were being unwound
   this_thread_runtime = nullptr;
 }
 

@@ -296,9 +296,18 @@ void gofer_algorithm::suspend_until(
     if (any_work_anywhere()) return;
   }
   idle.push_back(this);
-  pool_->idle_count_.store(idle.size(), std::memory_order_release);
+  pool_->idle_count_.store(idle.size(), std::memory_order_seq_cst);
   if (timed) ++pool_->timed_idle_;
   pool_lock.unlock();
+  // Published as idle; look once more (Go does too): a pusher that read
+  // idle_count_ before our store did not wake anyone.
+  if (any_work_anywhere()) {
+    pool_lock.lock();
+    if (timed) --pool_->timed_idle_;
+    idle.erase(std::remove(idle.begin(), idle.end(), this), idle.end());
+    pool_->idle_count_.store(idle.size(), std::memory_order_release);
+    return;
+  }
 
   const auto deadline = std::min(boost_deadline, pool_->hooks().poll_timers());
   {

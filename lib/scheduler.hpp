@@ -13,8 +13,9 @@
 //   - Boost's dispatcher context is held aside rather than queued (Boost makes
 //     it runnable before every switch, so a plain queue would route each
 //     switch through it). It runs when its worker has nothing else to do and
-//     at least every 61st pick (Go polls its global queue as often), to take
-//     in wake-ups from other threads, fire due timers and free finished fibers.
+//     on every 61st pick unless the thread's main context is waiting then
+//     (Go polls its global queue as often), to take in wake-ups from other
+//     threads, fire due timers and free finished fibers.
 //   - When a worker would park and every other worker is parked too, every
 //     goroutine is blocked: the runtime's hooks then advance a virtual clock
 //     or report a deadlock.

@@ -7,7 +7,9 @@
 // about a million / 64 mappings, well under the kernel's vm.max_map_count.
 // With guard pages, each stack gets a PROT_NONE page below it, so an overflow
 // faults instead of corrupting a neighbour; every guard splits the mapping,
-// which is why this is a debug option (100k guarded stacks exceed the limit).
+// which is why this is a debug option: each guarded stack is two mappings,
+// so about 32k of them reach the default vm.max_map_count (65530). Under
+// ThreadSanitizer stacks are mapped one by one and guard_pages is ignored.
 //
 // Memory is returned to the kernel only when the pool dies (with the runtime
 // and the last fiber that used it): a runtime that once ran a million

@@ -18,8 +18,8 @@
 //                     recursion needs a larger value.
 //   guard_pages     - put an inaccessible page below every stack, so an
 //                     overflow faults at once. A debug aid: each guard splits
-//                     a mapping, and 100k guarded stacks exceed the kernel's
-//                     default vm.max_map_count.
+//                     a mapping, and about 32k guarded stacks reach the
+//                     kernel's default vm.max_map_count (65530).
 //   virtual_time    - run gofer's clock virtually (gofer/time.hpp): time stands
 //                     still while any goroutine can run and jumps to the next
 //                     timer when all are blocked (Go's testing/synctest).

@@ -17,7 +17,7 @@
 // Invariants:
 //   - A waiter is linked into at most one queue, and only while its `queued`
 //     flag is set; both are guarded by that channel's lock.
-//   - Only the claimer writes `winner`, `unwound` and the winning waiter's
+//   - Only the claimer writes `winner`, `interrupted` and the winning waiter's
 //     `success` and slot, and it does so before wake() publishes `completed`
 //     (release); the owner reads them after it resumes (acquire).
 //   - The owner holds its `switch_lock` from before it publishes `waiting`
