@@ -278,6 +278,9 @@ void gofer_algorithm::wake_an_idle_worker() noexcept {
 void gofer_algorithm::suspend_until(
     const std::chrono::steady_clock::time_point& boost_deadline) noexcept {
   const thread_confined confined{&picks_};
+  // Fire due timers first: what they make runnable on this thread notifies
+  // nobody, so it must be seen by the checks for work below.
+  const auto deadline = std::min(boost_deadline, pool_->hooks().poll_timers());
   if (shared() && spin_for_work()) return;
   std::unique_lock pool_lock{pool_->mutex};
   if (any_work_anywhere()) return;
@@ -309,7 +312,6 @@ void gofer_algorithm::suspend_until(
     return;
   }
 
-  const auto deadline = std::min(boost_deadline, pool_->hooks().poll_timers());
   {
     std::unique_lock lock{wake_mutex_};
     if (deadline == std::chrono::steady_clock::time_point::max()) {

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -369,4 +370,19 @@ TEST_CASE("a plain std::thread outside run exchanges values with a goroutine") {
       CHECK(result == 42);
     }
   }
+}
+
+// Regression: a worker about to park fired a due timer, and the goroutine the
+// timer woke (on the same thread) was left waiting until the next deadline.
+// Real time on purpose: the virtual clock never takes that path. Asserts only
+// that every sleep returns (CTest's timeout catches a hang).
+TEST_CASE("many short real-time sleeps all wake up") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          for (int i = 0; i < 2000; ++i)
+            gofer::sleep(std::chrono::microseconds(1));
+        },
+        options);
+  });
 }
