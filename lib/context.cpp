@@ -42,6 +42,17 @@ struct context_node {
       std::lock_guard lock{registered_with->mutex};
       registered_with->children.erase(this);
     }
+    // Release the ancestors one by one rather than recursively, or a long
+    // chain (thousands of with_value calls) overflows a goroutine's stack.
+    // Safe: a node nobody else owns (use_count 1) cannot be read through a
+    // context; the weak references to it (children maps, deadline timers)
+    // never read `parent`.
+    std::shared_ptr<context_node> ancestor = std::move(parent);
+    while (ancestor != nullptr && ancestor.use_count() == 1) {
+      std::shared_ptr<context_node> next = std::move(ancestor->parent);
+      ancestor.reset();
+      ancestor = std::move(next);
+    }
   }
 };
 

@@ -367,6 +367,9 @@ void wake(parker& p, const spinlock* found_under) noexcept {
   if (switch_lock != found_under) {
     spinlock_lock switched_out{*switch_lock};
   }
+  // The owner may be handed over through Boost's remote queue, which TSan
+  // cannot see; awakened() acquires this on the other side.
+  GOFER_TSAN_RELEASE(owner);
   if (worker != nullptr) {
     worker->schedule(owner);
   } else {

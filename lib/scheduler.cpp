@@ -66,7 +66,8 @@ void scheduler_pool::release_workers() noexcept {
   }
 }
 
-gofer_algorithm::gofer_algorithm(std::shared_ptr<scheduler_pool> pool) : pool_(std::move(pool)) {
+gofer_algorithm::gofer_algorithm(std::shared_ptr<scheduler_pool> pool)
+    : pool_(std::move(pool)), seen_runnext_(pool_->size(), nullptr) {
   this_thread_worker = this;
   pool_->add_worker(*this);
 #ifdef GOFER_TSAN
@@ -105,6 +106,7 @@ bool gofer_algorithm::push(boost::fibers::context* context, bool as_next) noexce
 
 void gofer_algorithm::awakened(boost::fibers::context* context) noexcept {
   const thread_confined confined{&picks_};
+  GOFER_TSAN_ACQUIRE(context);  // pairs with wake()'s release
   if (context->is_context(boost::fibers::type::dispatcher_context)) {
     dispatcher_ = home_ = context;
     return;
@@ -120,8 +122,10 @@ void gofer_algorithm::awakened(boost::fibers::context* context) noexcept {
   if (handoff != nullptr && handoff->pool_ != pool_) handoff = nullptr;  // another runtime's
   if (handoff == nullptr || handoff == this) {
     // Made runnable here: by a wake or spawn on this thread (runnext), or by
-    // yield, a Boost primitive or a sleeper (the tail).
-    if (push(context, handoff == this) && shared()) wake_an_idle_worker();
+    // yield, a Boost primitive or a sleeper (the tail). Either way an idle
+    // worker may have to take it, should this one stay busy (Go: wakep).
+    push(context, handoff == this);
+    if (shared()) wake_an_idle_worker();
     return;
   }
   // Woken from another worker's thread: this was its old thread, reached
@@ -151,14 +155,20 @@ boost::fibers::context* gofer_algorithm::pop_own() noexcept {
   return attach(context);
 }
 
-boost::fibers::context* gofer_algorithm::steal() noexcept {
+boost::fibers::context* gofer_algorithm::peek_runnext() noexcept {
+  spinlock_lock lock{lock_};
+  return runnext_;
+}
+
+boost::fibers::context* gofer_algorithm::steal(bool runnext_too) noexcept {
   if (!shared()) return nullptr;
   const std::size_t started = pool_->started_.load(std::memory_order_acquire);
   for (std::size_t i = 0; i < started; ++i) {
     gofer_algorithm* const victim = pool_->workers_[i].load(std::memory_order_acquire);
     if (victim == nullptr || victim == this) continue;
-    // Take the older half of the victim's queue (Go: runqsteal), never its
-    // runnext: that one is about to run where its waker runs.
+    // Take the older half of the victim's queue (Go: runqsteal). Its runnext
+    // is about to run where its waker runs, unless that worker has stayed
+    // busy all through our spin: then take it too.
     boost::fibers::context* taken[32];
     std::size_t count = 0;
     {
@@ -168,6 +178,10 @@ boost::fibers::context* gofer_algorithm::steal() noexcept {
       for (std::size_t k = 0; k < count; ++k) {
         taken[k] = victim->queue_.front();
         victim->queue_.pop_front();
+      }
+      if (count == 0 && runnext_too && victim->runnext_ != nullptr &&
+          victim->runnext_ == seen_runnext_[i]) {
+        taken[count++] = std::exchange(victim->runnext_, nullptr);
       }
     }
     if (count == 0) continue;
@@ -224,7 +238,7 @@ boost::fibers::context* gofer_algorithm::choose_next() noexcept {
     pinned_.pop_front();
     return context;
   }
-  if (from_dispatcher) return steal();
+  if (from_dispatcher) return steal(std::exchange(steal_runnext_, false));
   // Nothing else to run: the dispatcher polls for remote wake-ups and, if
   // there are none, parks the thread in suspend_until.
   return std::exchange(dispatcher_, nullptr);
@@ -256,10 +270,25 @@ bool gofer_algorithm::any_work_anywhere() noexcept {
 
 bool gofer_algorithm::spin_for_work() noexcept {
   pool_->spinning_.fetch_add(1, std::memory_order_acq_rel);
+  const std::size_t started = pool_->started_.load(std::memory_order_acquire);
+  auto runnext_of = [this](std::size_t i) -> boost::fibers::context* {
+    gofer_algorithm* const worker = pool_->workers_[i].load(std::memory_order_acquire);
+    return worker == nullptr || worker == this ? nullptr : worker->peek_runnext();
+  };
+  for (std::size_t i = 0; i < started; ++i)
+    seen_runnext_[i] = runnext_of(i);
   bool found = false;
   for (int round = 0; round < spin_rounds && !found; ++round) {
     found = any_work_anywhere();
     if (!found) cpu_relax();
+  }
+  // A runnext that has not moved all through the spin belongs to a worker
+  // that is busy running something else: it may be stolen.
+  for (std::size_t i = 0; i < started && !found; ++i) {
+    if (seen_runnext_[i] != nullptr && runnext_of(i) == seen_runnext_[i]) {
+      steal_runnext_ = true;
+      found = true;
+    }
   }
   pool_->spinning_.fetch_sub(1, std::memory_order_acq_rel);
   return found;

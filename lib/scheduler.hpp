@@ -7,9 +7,10 @@
 //     (Go: runqput(next=true)), so a ping-pong stays on one thread and pays no
 //     cross-thread wake; whatever it displaces goes to the queue's tail.
 //   - A worker with nothing to run spins briefly, stealing half of another
-//     worker's queue (never its runnext), then parks on a condition variable
-//     and uses no CPU. Pushing work that others could steal wakes one parked
-//     worker, unless one is already spinning (Go: wakep).
+//     worker's queue, and a runnext that stayed put through its whole spin
+//     (its worker is busy: Go's stealRunNextG), then parks on a condition
+//     variable and uses no CPU. Making a goroutine runnable wakes one parked
+//     worker, unless one is already spinning (Go: wakep in ready/newproc).
 //   - Boost's dispatcher context is held aside rather than queued (Boost makes
 //     it runnable before every switch, so a plain queue would route each
 //     switch through it). It runs when its worker has nothing else to do and
@@ -129,7 +130,10 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   bool push(boost::fibers::context* context, bool as_next) noexcept;
   boost::fibers::context* choose_next() noexcept;
   boost::fibers::context* pop_own() noexcept;
-  boost::fibers::context* steal() noexcept;
+  // Steals half of another worker's queue; with `runnext_too`, also a
+  // runnext that has waited there (Go: runqsteal with stealRunNextG).
+  boost::fibers::context* steal(bool runnext_too) noexcept;
+  boost::fibers::context* peek_runnext() noexcept;
   bool has_own_work() noexcept;
   bool any_work_anywhere() noexcept;
   boost::fibers::context* attach(boost::fibers::context* context) noexcept;
@@ -151,6 +155,10 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   boost::fibers::context* dispatcher_ = nullptr;       // set while it is runnable
   boost::fibers::context* home_ = nullptr;             // this thread's dispatcher, once known
   std::uint32_t picks_ = 0;
+  // Set when spinning saw another worker's runnext wait through the whole
+  // spin: the dispatcher's next pick may take it.
+  bool steal_runnext_ = false;
+  std::vector<boost::fibers::context*> seen_runnext_;  // one per worker, while spinning
   bool announce_switches_ = true;
   void* main_tsan_fiber_ = nullptr;        // this thread's own (TSan builds)
   void* dispatcher_tsan_fiber_ = nullptr;  // created when first needed

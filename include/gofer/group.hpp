@@ -300,13 +300,18 @@ struct wait_result {
 template <class T>
 wait_result<T> wait(const std::vector<task<T>>& tasks,
                     return_when when = return_when::all_completed) {
-  // One watcher goroutine per task reports its index when it finishes; the
-  // channel holds them all, so a watcher never blocks after we return.
+  // One watcher goroutine per task reports its index when it finishes (the
+  // channel holds them all, so a report never blocks); the watchers of tasks
+  // still pending leave when we return and close `returned`.
   auto finished = make_chan<std::size_t>(static_cast<std::ptrdiff_t>(tasks.size()));
+  auto returned = make_chan<signal>();
+  struct close_on_exit {
+    chan<signal> c;
+    ~close_on_exit() { c.close(); }
+  } closer{returned};
   for (std::size_t i = 0; i < tasks.size(); ++i) {
-    gofer::go([finished, done = tasks[i].done(), i] {
-      done.recv();
-      finished.send(i);
+    gofer::go([finished, returned, done = tasks[i].done(), i] {
+      if (gofer::select(recv_case(done), recv_case(returned)) == 0) finished.send(i);
     });
   }
   std::vector<bool> is_done(tasks.size(), false);

@@ -1,0 +1,452 @@
+// Tests for deadlock detection (run_options::detect_deadlock, gofer::deadlock):
+// when every goroutine is blocked and no timer can wake one, main's blocking
+// call throws gofer::deadlock with Go's report, and gofer::run rethrows it
+// after unwinding the others. Go: runtime/proc.go checkdead, and the
+// goroutine headers of its traceback ("goroutine 1 [chan receive]:").
+//
+// That detect_deadlock = false lets a plain std::thread wake main is tested
+// in runtime_test.cpp.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <gofer/chan.hpp>
+#include <gofer/errors.hpp>
+#include <gofer/runtime.hpp>
+#include <gofer/select.hpp>
+#include <gofer/time.hpp>
+
+#include "../support/counted.hpp"
+
+using namespace std::chrono_literals;
+using gofer::chan;
+using gofer::make_chan;
+using gofer::recv_case;
+using gofer::select;
+using gofer::send_case;
+using gofer_test::for_each_scheduler;
+using gofer_test::set_on_destroy;
+
+namespace {
+
+constexpr const char* headline = "all goroutines are asleep - deadlock!";
+
+// Runs main and returns the deadlock report run threw, or nullopt if run
+// returned normally.
+template <class Main>
+std::optional<std::string> deadlock_report(Main main, const gofer::run_options& options) {
+  try {
+    gofer::run(main, options);
+  } catch (const gofer::deadlock& e) {
+    return std::string(e.what());
+  }
+  return std::nullopt;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+std::vector<std::string> goroutine_lines(const std::string& report) {
+  std::vector<std::string> lines;
+  std::size_t begin = 0;
+  while (begin < report.size()) {
+    std::size_t end = report.find('\n', begin);
+    if (end == std::string::npos) end = report.size();
+    std::string line = report.substr(begin, end - begin);
+    if (line.starts_with("goroutine ")) lines.push_back(std::move(line));
+    begin = end + 1;
+  }
+  return lines;
+}
+
+gofer::run_options on_virtual_clock(gofer::run_options options) {
+  options.virtual_time = true;
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("a receive nobody sends to is a deadlock, reported as Go reports it") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    const auto report = deadlock_report(
+        [] {
+          auto c = make_chan<int>();
+          c.recv();
+        },
+        options);
+    REQUIRE(report.has_value());
+    INFO("report:\n", *report);
+    CHECK(report->starts_with(headline));
+    CHECK(contains(*report, "goroutine 1 (main) [chan receive]:"));
+    CHECK(goroutine_lines(*report).size() == 1);
+  });
+}
+
+TEST_CASE("gofer::deadlock is a gofer::error") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    CHECK_THROWS_AS(gofer::run([] { make_chan<int>().send(1); }, options), gofer::error);
+  });
+}
+
+TEST_CASE("each blocking operation of main is named in the report") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    struct expectation {
+      const char* reason;
+      void (*main)();
+    };
+    const expectation cases[] = {
+        {"[chan receive]", [] { make_chan<int>().recv(); }},
+        {"[chan send]", [] { make_chan<int>().send(1); }},
+        {"[chan send]",
+         [] {
+           auto full = make_chan<int>(1);
+           full.send(1);
+           full.send(2);
+         }},
+        {"[chan receive (nil chan)]", [] { chan<int>().recv(); }},
+        {"[chan send (nil chan)]", [] { chan<int>().send(1); }},
+        {"[select]",
+         [] {
+           auto a = make_chan<int>();
+           auto b = make_chan<int>();
+           select(recv_case(a), send_case(b, 1));
+         }},
+        {"[select (no cases)]", [] { select(); }},
+        // Only nil channels: Go's block() too, "select (no cases)".
+        {"[select (no cases)]",
+         [] {
+           chan<int> nil_a;
+           chan<int> nil_b;
+           select(recv_case(nil_a), send_case(nil_b, 1));
+         }},
+        {"[chan receive]",
+         [] {
+           auto c = make_chan<int>();
+           for (int v : c)
+             (void)v;
+         }},
+    };
+    for (const expectation& e : cases) {
+      CAPTURE(e.reason);
+      const auto report = deadlock_report(e.main, options);
+      REQUIRE(report.has_value());
+      INFO("report:\n", *report);
+      CHECK(report->starts_with(headline));
+      CHECK(contains(*report, std::string("goroutine 1 (main) ") + e.reason + ":"));
+    }
+  });
+}
+
+TEST_CASE("the report lists every goroutine by id, with its name and what it waits for") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    const auto report = deadlock_report(
+        [] {
+          auto out = make_chan<int>();
+          auto in = make_chan<int>();
+          auto sink = make_chan<int>();
+          gofer::go(gofer::named{"producer"}, [out] { out.send(1); });  // nobody receives
+          gofer::go([in] { in.recv(); });                               // nobody sends
+          gofer::go(gofer::named{"selector"},
+                    [in, sink] { select(recv_case(in), recv_case(sink)); });
+          gofer::go(gofer::named{"nil waiter"}, [] { chan<int>().recv(); });
+          // One that ends is not listed.
+          auto finished = make_chan<int>(1);
+          gofer::go([finished] { finished.send(5); });
+          finished.recv();
+          sink.recv();
+        },
+        options);
+    REQUIRE(report.has_value());
+    INFO("report:\n", *report);
+    CHECK(report->starts_with(std::string(headline) + "\n\n"));
+    const std::vector<std::string> expected = {
+        "goroutine 1 (main) [chan receive]:",
+        "goroutine 2 \"producer\" [chan send]:",
+        "goroutine 3 [chan receive]:",
+        "goroutine 4 \"selector\" [select]:",
+        "goroutine 5 \"nil waiter\" [chan receive (nil chan)]:",
+    };
+    CHECK(goroutine_lines(*report) == expected);
+  });
+}
+
+TEST_CASE("a cycle of goroutines waiting on each other is a deadlock") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    const auto report = deadlock_report(
+        [] {
+          auto a = make_chan<int>();
+          auto b = make_chan<int>();
+          auto done = make_chan<int>();
+          gofer::go(gofer::named{"left"}, [a, b, done] {
+            a.send(1);  // waits for right, which waits for left
+            b.recv();
+            done.send(1);
+          });
+          gofer::go(gofer::named{"right"}, [a, b, done] {
+            b.send(1);
+            a.recv();
+            done.send(1);
+          });
+          done.recv();
+          done.recv();
+        },
+        options);
+    REQUIRE(report.has_value());
+    INFO("report:\n", *report);
+    CHECK(contains(*report, "goroutine 1 (main) [chan receive]:"));
+    CHECK(contains(*report, "\"left\" [chan send]:"));
+    CHECK(contains(*report, "\"right\" [chan send]:"));
+  });
+}
+
+TEST_CASE("a report of a thousand blocked goroutines is complete and sorted by id") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    constexpr int blocked = 1000;
+    const auto report = deadlock_report(
+        [] {
+          auto never = make_chan<int>();
+          for (int i = 0; i < blocked; ++i)
+            gofer::go([never] { never.recv(); });
+          never.recv();
+        },
+        options);
+    REQUIRE(report.has_value());
+    const std::vector<std::string> lines = goroutine_lines(*report);
+    REQUIRE(lines.size() == blocked + 1);
+    int in_order = 0;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      const std::string expected =
+          "goroutine " + std::to_string(i + 1) + (i == 0 ? " (main)" : "") + " [chan receive]:";
+      if (lines[i] == expected) ++in_order;
+    }
+    CHECK(in_order == blocked + 1);
+  });
+}
+
+TEST_CASE("after a deadlock, run unwinds the other blocked goroutines before it throws") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    std::atomic<int> destroyed{0};
+    const auto report = deadlock_report(
+        [&destroyed] {
+          // Each waits on its own channels: no two of them can pair up.
+          auto never = make_chan<int>();
+          auto a = make_chan<int>();
+          auto b = make_chan<int>();
+          auto c = make_chan<int>();
+          auto d = make_chan<int>();
+          gofer::go([a, &destroyed] {
+            set_on_destroy guard{destroyed};
+            a.recv();
+          });
+          gofer::go([b, &destroyed] {
+            set_on_destroy guard{destroyed};
+            b.send(1);
+          });
+          gofer::go([c, d, &destroyed] {
+            set_on_destroy guard{destroyed};
+            select(recv_case(c), send_case(d, 2));
+          });
+          gofer::go([&destroyed] {
+            set_on_destroy guard{destroyed};
+            select();
+          });
+          gofer::go([&destroyed] {
+            set_on_destroy guard{destroyed};
+            chan<int>().send(3);
+          });
+          set_on_destroy main_guard{destroyed};
+          never.recv();
+        },
+        options);
+    REQUIRE(report.has_value());
+    CHECK(destroyed.load() == 6);
+    CHECK(goroutine_lines(*report).size() == 6);
+  });
+}
+
+TEST_CASE("main may catch the deadlock, wake the others and return normally") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    std::atomic<int> destroyed{0};
+    const int result = gofer::run(
+        [&destroyed] {
+          auto never = make_chan<int>();
+          auto results = make_chan<int>(2);
+          for (int i = 0; i < 2; ++i) {
+            gofer::go([never, results, &destroyed] {
+              set_on_destroy guard{destroyed};
+              results.send(never.recv().ok ? 1 : 10);
+            });
+          }
+          std::string what;
+          try {
+            auto other = make_chan<int>();
+            other.recv();
+          } catch (const gofer::deadlock& e) {
+            what = e.what();
+          }
+          CHECK(what.starts_with(headline));
+          // The others are still there, blocked, and can be woken.
+          never.close();
+          int total = results.recv().value;
+          total += results.recv().value;
+          // And a second deadlock is detected too.
+          try {
+            results.recv();
+            what.clear();
+          } catch (const gofer::deadlock& e) {
+            what = e.what();
+          }
+          CHECK(contains(what, "goroutine 1 (main) [chan receive]:"));
+          CHECK(goroutine_lines(what).size() == 1);
+          return total;
+        },
+        options);
+    CHECK(result == 20);
+    CHECK(destroyed.load() == 2);
+  });
+}
+
+TEST_CASE("a pending timer on a virtual clock is not a deadlock until it fires") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    std::atomic<int> destroyed{0};
+    // main sleeps an hour while a goroutine waits forever: not a deadlock,
+    // and run unwinds the waiter when main returns.
+    gofer::run(
+        [&destroyed] {
+          auto never = make_chan<int>();
+          gofer::go([never, &destroyed] {
+            set_on_destroy guard{destroyed};
+            never.recv();
+          });
+          const gofer::time_point start = gofer::now();
+          gofer::sleep(1h);
+          CHECK(gofer::now() - start == 1h);
+        },
+        on_virtual_clock(options));
+    CHECK(destroyed.load() == 1);
+
+    // A goroutine asleep for an hour, then gone without waking main: the
+    // deadlock comes an hour later.
+    std::optional<gofer::duration> detected_after;
+    const auto report = deadlock_report(
+        [&detected_after] {
+          const gofer::time_point start = gofer::now();
+          auto never = make_chan<int>();
+          gofer::go([] { gofer::sleep(1h); });
+          try {
+            never.recv();
+          } catch (const gofer::deadlock&) {
+            detected_after = gofer::now() - start;
+            throw;
+          }
+        },
+        on_virtual_clock(options));
+    REQUIRE(report.has_value());
+    CHECK(detected_after == std::optional<gofer::duration>(1h));
+
+    // A timer nobody listens to still delays the verdict until it fires.
+    detected_after.reset();
+    const auto unheard = deadlock_report(
+        [&detected_after] {
+          const gofer::time_point start = gofer::now();
+          gofer::timer unheard_timer(30min);
+          try {
+            make_chan<int>().recv();
+          } catch (const gofer::deadlock&) {
+            detected_after = gofer::now() - start;
+            throw;
+          }
+        },
+        on_virtual_clock(options));
+    REQUIRE(unheard.has_value());
+    CHECK(detected_after == std::optional<gofer::duration>(30min));
+  });
+}
+
+TEST_CASE("a timer or after_func that wakes main prevents the deadlock") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    const int value = gofer::run(
+        [] {
+          const gofer::time_point start = gofer::now();
+          auto c = make_chan<int>();
+          gofer::after_func(1h, [c] { c.send(7); });
+          const int v = c.recv().value;
+          CHECK(gofer::now() - start == 1h);
+          int from_select = 0;
+          CHECK(select(recv_case(c, from_select), recv_case(gofer::after(2h))) == 1);
+          CHECK(gofer::now() - start == 3h);
+          return v;
+        },
+        on_virtual_clock(options));
+    CHECK(value == 7);
+  });
+}
+
+TEST_CASE("stopped or dropped timers and tickers do not hold off deadlock detection") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    const auto stopped = deadlock_report(
+        [] {
+          gofer::ticker tk(1s);
+          gofer::timer t(1s);
+          gofer::timer f = gofer::after_func(1s, [] {});
+          tk.stop();
+          t.stop();
+          f.stop();
+          make_chan<int>().recv();
+        },
+        on_virtual_clock(options));
+    CHECK(stopped.has_value());
+    const auto dropped = deadlock_report(
+        [] {
+          {
+            gofer::ticker tk(1s);
+            gofer::timer t(1s);
+          }
+          make_chan<int>().recv();
+        },
+        on_virtual_clock(options));
+    CHECK(dropped.has_value());
+  });
+}
+
+TEST_CASE("on the real clock, a pending timer delays the deadlock until it has fired") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    std::atomic<int> slept{0};
+    const auto report = deadlock_report(
+        [&slept] {
+          auto never = make_chan<int>();
+          gofer::go(gofer::named{"sleeper"}, [&slept] {
+            gofer::sleep(10ms);
+            slept.store(1);
+          });
+          never.recv();
+        },
+        options);
+    REQUIRE(report.has_value());
+    CHECK(slept.load() == 1);
+    CHECK(goroutine_lines(*report).size() == 1);
+  });
+}
+
+TEST_CASE("detect_deadlock = false leaves a deadlock undetected while a timer ends it") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run_options no_detection = on_virtual_clock(options);
+    no_detection.detect_deadlock = false;
+    // Not a deadlock in the first place, but the option must not break the
+    // virtual clock: it still jumps to the next timer.
+    const int value = gofer::run(
+        [] {
+          auto c = make_chan<int>();
+          gofer::after_func(1h, [c] { c.send(3); });
+          return c.recv().value;
+        },
+        no_detection);
+    CHECK(value == 3);
+  });
+}

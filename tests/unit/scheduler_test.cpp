@@ -1,0 +1,232 @@
+// Tests for the scheduler behind gofer::run (lib/scheduler.cpp): idle workers
+// park without spinning, work made runnable on a busy worker reaches a parked
+// one, spawning and joining at scale, and the stack options (guard_pages,
+// stack_size). Deadlock reports (named goroutines) are in deadlock_test.cpp.
+#include <doctest/doctest.h>
+
+#include <sys/resource.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <thread>
+
+#include <gofer/chan.hpp>
+#include <gofer/runtime.hpp>
+#include <gofer/time.hpp>
+
+#include "../support/counted.hpp"
+
+using namespace std::chrono_literals;
+using gofer::chan;
+using gofer::make_chan;
+using gofer_test::for_each_scheduler;
+
+namespace {
+
+// CPU time (user + system) this process has used, all threads together.
+std::chrono::microseconds process_cpu_time() {
+  rusage usage{};
+  REQUIRE(getrusage(RUSAGE_SELF, &usage) == 0);
+  auto to_us = [](const timeval& t) {
+    return std::chrono::seconds(t.tv_sec) + std::chrono::microseconds(t.tv_usec);
+  };
+  return to_us(usage.ru_utime) + to_us(usage.ru_stime);
+}
+
+// Spins until `flag` is set, never blocking nor yielding: its worker can run
+// nothing else meanwhile. Gives up after `limit` (a failure, not a hang) and
+// then yields so the test can end; returns whether the flag came in time.
+bool spin_until(const std::atomic<bool>& flag, std::chrono::seconds limit) {
+  const auto give_up = std::chrono::steady_clock::now() + limit;
+  while (!flag.load(std::memory_order_acquire)) {
+    if (std::chrono::steady_clock::now() > give_up) {
+      while (!flag.load(std::memory_order_acquire))
+        gofer::yield();
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("an idle two-thread runtime parks its workers instead of spinning") {
+  // The one test here on the real clock: main sleeps 300ms while the other
+  // worker has nothing to do. The bound is on CPU use, not on speed: an idle
+  // runtime that spins would burn about 300ms (or 600ms) of CPU.
+  const auto cpu = gofer::run(
+      [] {
+        const auto before = process_cpu_time();
+        gofer::sleep(300ms);
+        return process_cpu_time() - before;
+      },
+      {.threads = 2});
+  INFO("CPU time while idle: ", cpu.count(), "us");
+  CHECK(cpu < 100ms);
+}
+
+TEST_CASE("a goroutine spawned by a busy goroutine runs on the parked worker") {
+  for (int round = 0; round < 5; ++round) {
+    CAPTURE(round);
+    std::atomic<bool> flag{false};
+    const bool in_time = gofer::run(
+        [&flag] {
+          // Let the second worker find nothing to do and park.
+          std::this_thread::sleep_for(5ms);
+          auto done = make_chan<bool>();
+          gofer::go([&flag, done] {
+            // The new goroutine is queued on this worker, which now spins:
+            // only the other worker can run it, once woken.
+            gofer::go([&flag] { flag.store(true, std::memory_order_release); });
+            done.send(spin_until(flag, 1s));
+          });
+          return done.recv().value;
+        },
+        {.threads = 2});
+    CHECK(in_time);
+  }
+}
+
+// The same, when the goroutine is not the newest: a later spawn takes the
+// "run next" slot and pushes it to the queue, where thieves look.
+TEST_CASE("a goroutine queued behind a newer one on a busy worker is stolen by the parked one") {
+  for (int round = 0; round < 5; ++round) {
+    CAPTURE(round);
+    std::atomic<bool> flag{false};
+    const bool in_time = gofer::run(
+        [&flag] {
+          std::this_thread::sleep_for(5ms);
+          auto done = make_chan<bool>();
+          gofer::go([&flag, done] {
+            gofer::go([&flag] { flag.store(true, std::memory_order_release); });
+            gofer::go([] {});
+            done.send(spin_until(flag, 1s));
+          });
+          return done.recv().value;
+        },
+        {.threads = 2});
+    CHECK(in_time);
+  }
+}
+
+TEST_CASE("a goroutine woken by a busy goroutine runs on the parked worker") {
+  for (int round = 0; round < 5; ++round) {
+    CAPTURE(round);
+    std::atomic<bool> flag{false};
+    const bool in_time = gofer::run(
+        [&flag] {
+          auto ready = make_chan<gofer::signal>();
+          auto wake = make_chan<int>(1);
+          auto done = make_chan<bool>();
+          gofer::go([&flag, ready, wake] {
+            ready.send();
+            wake.recv();  // woken by the spinner below
+            flag.store(true, std::memory_order_release);
+          });
+          ready.recv();
+          std::this_thread::sleep_for(5ms);  // the waiter parks, then its worker
+          gofer::go([&flag, wake, done] {
+            wake.send(1);  // makes the waiter runnable here, then spins
+            done.send(spin_until(flag, 1s));
+          });
+          return done.recv().value;
+        },
+        {.threads = 2});
+    CHECK(in_time);
+  }
+}
+
+TEST_CASE("a tree of goroutines spawning goroutines completes and joins on four threads") {
+  // 4^6 leaves: every goroutine above the leaves spawns four children and
+  // waits for them, so most are blocked at once: TSan's build uses a smaller tree.
+  constexpr int depth = gofer_test::under_tsan ? 5 : 6;
+  struct tree {
+    static long spawn(int level) {
+      if (level == 0) return 1;
+      auto results = make_chan<long>(4);
+      for (int child = 0; child < 4; ++child)
+        gofer::go([results, level] { results.send(spawn(level - 1)); });
+      long total = 1;
+      for (int child = 0; child < 4; ++child)
+        total += results.recv().value;
+      return total;
+    }
+  };
+  for_each_scheduler([](const gofer::run_options& options) {
+    const long count = gofer::run([] { return tree::spawn(depth); }, options);
+    long expected = 0;
+    for (long level = 0, width = 1; level <= depth; ++level, width *= 4)
+      expected += width;
+    CHECK(count == expected);
+  });
+}
+
+TEST_CASE("spawn and join of ten thousand goroutines on four threads, twice") {
+  constexpr int n = gofer_test::under_tsan ? 4000 : 10000;
+  for (int round = 0; round < 2; ++round) {
+    std::atomic<int> ran{0};
+    gofer::run(
+        [&ran] {
+          auto done = make_chan<gofer::signal>(n);
+          for (int i = 0; i < n; ++i) {
+            gofer::go([&ran, done] {
+              ran.fetch_add(1, std::memory_order_relaxed);
+              done.send();
+            });
+          }
+          for (int i = 0; i < n; ++i)
+            done.recv();
+        },
+        {.threads = 4});
+    CHECK(ran.load() == n);
+  }
+}
+
+TEST_CASE("goroutines with guard pages run and exchange values") {
+  for_each_scheduler([](gofer::run_options options) {
+    options.guard_pages = true;
+    constexpr int n = 1000;
+    const long sum = gofer::run(
+        [] {
+          auto results = make_chan<int>();
+          for (int i = 0; i < n; ++i)
+            gofer::go([results, i] { results.send(i); });
+          long total = 0;
+          for (int i = 0; i < n; ++i)
+            total += results.recv().value;
+          return total;
+        },
+        options);
+    CHECK(sum == long{n} * (n - 1) / 2);
+  });
+}
+
+namespace {
+
+// About 1 KiB of stack per level, kept from being optimised away.
+int recurse(int depth) {
+  volatile char frame[1000];
+  frame[0] = static_cast<char>(depth);
+  frame[sizeof(frame) - 1] = frame[0];
+  if (depth == 0) return frame[sizeof(frame) - 1];
+  return recurse(depth - 1) + 1 + (frame[0] - static_cast<char>(depth));
+}
+
+}  // namespace
+
+TEST_CASE("a deep but bounded recursion fits in a 256 KiB stack") {
+  for_each_scheduler([](gofer::run_options options) {
+    options.stack_size = 256 << 10;
+    options.guard_pages = true;  // an overflow would fault, not corrupt
+    const int result = gofer::run(
+        [] {
+          auto out = make_chan<int>(1);
+          // About 150 KiB: more than the 64 KiB default, well inside 256 KiB.
+          gofer::go([out] { out.send(recurse(150)); });
+          return out.recv().value;
+        },
+        options);
+    CHECK(result == 150);
+  });
+}
