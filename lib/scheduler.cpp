@@ -20,6 +20,11 @@ thread_local gofer_algorithm* this_thread_worker = nullptr;
 // parking and waking a thread (microseconds).
 constexpr int spin_rounds = 200;
 
+// How soon a parked worker looks again while another worker's runnext is
+// occupied (see suspend_until): rare enough to cost nothing measurable,
+// soon enough that a stranded goroutine waits well under a millisecond.
+constexpr auto runnext_recheck = std::chrono::microseconds(100);
+
 // The worker a runnable goroutine should run on next, if whoever made it
 // runnable said so (wake() and go() do); consumed here.
 gofer_algorithm* take_handoff(boost::fibers::context* context) noexcept {
@@ -98,9 +103,13 @@ bool gofer_algorithm::push(boost::fibers::context* context, bool as_next) noexce
   if (shared()) lock.lock();
   if (as_next) {
     context = std::exchange(runnext_, context);
-    if (context == nullptr) return false;
+    if (context == nullptr) {
+      publish();
+      return false;
+    }
   }
   queue_.push_back(context);
+  publish();
   return true;
 }
 
@@ -148,16 +157,20 @@ void gofer_algorithm::schedule(boost::fibers::context* context) noexcept {
 boost::fibers::context* gofer_algorithm::pop_own() noexcept {
   spinlock_lock lock{lock_, std::defer_lock};
   if (shared()) lock.lock();
-  if (runnext_ != nullptr) return attach(std::exchange(runnext_, nullptr));
+  if (runnext_ != nullptr) {
+    boost::fibers::context* const context = std::exchange(runnext_, nullptr);
+    publish();
+    return attach(context);
+  }
   if (queue_.empty()) return nullptr;
   boost::fibers::context* const context = queue_.front();
   queue_.pop_front();
+  publish();
   return attach(context);
 }
 
 boost::fibers::context* gofer_algorithm::peek_runnext() noexcept {
-  spinlock_lock lock{lock_};
-  return runnext_;
+  return runnext_mirror_.load(std::memory_order_relaxed);
 }
 
 boost::fibers::context* gofer_algorithm::steal(bool runnext_too) noexcept {
@@ -183,11 +196,13 @@ boost::fibers::context* gofer_algorithm::steal(bool runnext_too) noexcept {
           victim->runnext_ == seen_runnext_[i]) {
         taken[count++] = std::exchange(victim->runnext_, nullptr);
       }
+      victim->publish();
     }
     if (count == 0) continue;
     if (count > 1) {
       spinlock_lock lock{lock_};
       queue_.insert(queue_.end(), taken + 1, taken + count);
+      publish();
     }
     return attach(taken[0]);
   }
@@ -262,8 +277,16 @@ bool gofer_algorithm::any_work_anywhere() noexcept {
   for (std::size_t i = 0; i < started; ++i) {
     gofer_algorithm* const worker = pool_->workers_[i].load(std::memory_order_acquire);
     if (worker == nullptr || worker == this) continue;
-    spinlock_lock lock{worker->lock_};
-    if (!worker->queue_.empty()) return true;
+    if (worker->queued_mirror_.load(std::memory_order_relaxed) != 0) return true;
+  }
+  return false;
+}
+
+bool gofer_algorithm::runnext_elsewhere() noexcept {
+  const std::size_t started = pool_->started_.load(std::memory_order_acquire);
+  for (std::size_t i = 0; i < started; ++i) {
+    gofer_algorithm* const worker = pool_->workers_[i].load(std::memory_order_acquire);
+    if (worker != nullptr && worker != this && worker->peek_runnext() != nullptr) return true;
   }
   return false;
 }
@@ -341,12 +364,19 @@ void gofer_algorithm::suspend_until(
     return;
   }
 
+  // Another worker's runnext may be stranded behind a goroutine that never
+  // blocks; our spin only takes one that stayed put through the whole spin.
+  // While any is occupied, look again shortly instead of sleeping for good.
+  auto wait_until = deadline;
+  if (shared() && runnext_elsewhere()) {
+    wait_until = std::min(wait_until, std::chrono::steady_clock::now() + runnext_recheck);
+  }
   {
     std::unique_lock lock{wake_mutex_};
-    if (deadline == std::chrono::steady_clock::time_point::max()) {
+    if (wait_until == std::chrono::steady_clock::time_point::max()) {
       wake_.wait(lock, [this] { return woken_; });
     } else {
-      wake_.wait_until(lock, deadline, [this] { return woken_; });
+      wake_.wait_until(lock, wait_until, [this] { return woken_; });
     }
     woken_ = false;
   }

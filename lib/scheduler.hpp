@@ -134,6 +134,7 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   // runnext that has waited there (Go: runqsteal with stealRunNextG).
   boost::fibers::context* steal(bool runnext_too) noexcept;
   boost::fibers::context* peek_runnext() noexcept;
+  bool runnext_elsewhere() noexcept;
   bool has_own_work() noexcept;
   bool any_work_anywhere() noexcept;
   boost::fibers::context* attach(boost::fibers::context* context) noexcept;
@@ -149,6 +150,15 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   spinlock lock_;  // guards runnext_ and queue_: the owner pops, thieves steal
   boost::fibers::context* runnext_ = nullptr;
   std::deque<boost::fibers::context*> queue_;
+  // Mirrors of runnext_ and queue_.size(), written under lock_ and read
+  // without it by spinning workers, so that looking for work does not
+  // bounce this worker's lock between cores.
+  std::atomic<boost::fibers::context*> runnext_mirror_{nullptr};
+  std::atomic<std::size_t> queued_mirror_{0};
+  void publish() noexcept {  // with lock_ held
+    runnext_mirror_.store(runnext_, std::memory_order_relaxed);
+    queued_mirror_.store(queue_.size(), std::memory_order_relaxed);
+  }
 
   // Touched only by this worker's thread.
   boost::fibers::scheduler::ready_queue_type pinned_;  // main contexts

@@ -29,13 +29,10 @@ using gofer::recv_case;
 using gofer::select;
 using gofer_test::counted;
 using gofer_test::for_each_scheduler;
+using gofer_test::is_done;
 using gofer_test::stress_scale;
 
 namespace {
-
-bool is_done(const context& ctx) {
-  return select(recv_case(ctx.done()), default_case()) == 0;
-}
 
 // One context of the tree. A builder fills it, then publishes it by setting
 // `ready` (release); everyone else reads it only after seeing `ready`.

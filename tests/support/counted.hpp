@@ -9,9 +9,11 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdlib>
+#include <exception>
 #include <string>
+#include <system_error>
 
-#include <gofer/runtime.hpp>
+#include <gofer/gofer.hpp>
 
 namespace gofer_test {
 
@@ -113,6 +115,45 @@ inline int stress_scale() {
   if (text == nullptr || *text == '\0') return 1;
   const int scale = std::atoi(text);
   return scale > 0 ? scale : 1;
+}
+
+// Yields a few times: lets any goroutine that could make progress do so. Used
+// only to give a wrong implementation the chance to misbehave, never to wait
+// for something that must happen.
+inline void let_others_run() {
+  for (int i = 0; i < 20; ++i)
+    gofer::yield();
+}
+
+// Go: select { case <-ctx.Done(): return true; default: return false }
+inline bool is_done(const gofer::context& ctx) {
+  return gofer::select(gofer::recv_case(ctx.done()), gofer::default_case()) == 0;
+}
+
+// The same options, on the virtual clock.
+inline gofer::run_options with_virtual_time(gofer::run_options options) {
+  options.virtual_time = true;
+  return options;
+}
+
+// what() of the std::exception a failure or cause holds.
+inline std::string message_of(const std::exception_ptr& failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+}
+
+// The error code of a failure that is a std::system_error; empty otherwise.
+inline std::error_code code_of(const std::exception_ptr& failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::system_error& e) {
+    return e.code();
+  } catch (...) {
+    return {};
+  }
 }
 
 }  // namespace gofer_test

@@ -22,19 +22,8 @@ using gofer::chan;
 using gofer::make_chan;
 using gofer_test::counted;
 using gofer_test::for_each_scheduler;
+using gofer_test::let_others_run;
 using gofer_test::set_on_destroy;
-
-namespace {
-
-// Yields a few times: lets any goroutine that could make progress do so. Used
-// only to give a wrong implementation the chance to misbehave, never to wait
-// for something that must happen.
-void let_others_run() {
-  for (int i = 0; i < 20; ++i)
-    gofer::yield();
-}
-
-}  // namespace
 
 TEST_CASE("make_chan with a negative capacity throws std::invalid_argument") {
   CHECK_THROWS_AS(make_chan<int>(-1), std::invalid_argument);

@@ -27,42 +27,12 @@ using gofer::context;
 using gofer::default_case;
 using gofer::recv_case;
 using gofer::select;
+using gofer_test::code_of;
 using gofer_test::counted;
 using gofer_test::for_each_scheduler;
-
-namespace {
-
-// Go: select { case <-ctx.Done(): ...; default: }
-bool is_done(const context& ctx) {
-  return select(recv_case(ctx.done()), default_case()) == 0;
-}
-
-gofer::run_options with_virtual_time(gofer::run_options options) {
-  options.virtual_time = true;
-  return options;
-}
-
-// The message of the exception a cause holds (what() of a std::exception).
-std::string message_of(const std::exception_ptr& cause) {
-  try {
-    std::rethrow_exception(cause);
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-}
-
-// The error code of a cause that is a std::system_error; empty otherwise.
-std::error_code code_of(const std::exception_ptr& cause) {
-  try {
-    std::rethrow_exception(cause);
-  } catch (const std::system_error& e) {
-    return e.code();
-  } catch (...) {
-    return {};
-  }
-}
-
-}  // namespace
+using gofer_test::is_done;
+using gofer_test::message_of;
+using gofer_test::with_virtual_time;
 
 TEST_CASE("background is never cancelled: its done is nil and its err empty") {
   for_each_scheduler([](const gofer::run_options& options) {

@@ -24,44 +24,13 @@ using namespace std::chrono_literals;
 using gofer::default_case;
 using gofer::recv_case;
 using gofer::select;
+using gofer_test::code_of;
 using gofer_test::counted;
 using gofer_test::for_each_scheduler;
-
-namespace {
-
-bool is_done(const gofer::context& ctx) {
-  return select(recv_case(ctx.done()), default_case()) == 0;
-}
-
-gofer::run_options with_virtual_time(gofer::run_options options) {
-  options.virtual_time = true;
-  return options;
-}
-
-std::string message_of(const std::exception_ptr& failure) {
-  try {
-    std::rethrow_exception(failure);
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-}
-
-std::error_code code_of(const std::exception_ptr& failure) {
-  try {
-    std::rethrow_exception(failure);
-  } catch (const std::system_error& e) {
-    return e.code();
-  } catch (...) {
-    return {};
-  }
-}
-
-void let_others_run() {
-  for (int i = 0; i < 50; ++i)
-    gofer::yield();
-}
-
-}  // namespace
+using gofer_test::is_done;
+using gofer_test::let_others_run;
+using gofer_test::message_of;
+using gofer_test::with_virtual_time;
 
 // --- error_group ------------------------------------------------------------
 

@@ -25,14 +25,10 @@ using gofer::select;
 using gofer::send_case;
 using gofer_test::counted;
 using gofer_test::for_each_scheduler;
+using gofer_test::let_others_run;
 using gofer_test::set_on_destroy;
 
 namespace {
-
-void let_others_run() {
-  for (int i = 0; i < 20; ++i)
-    gofer::yield();
-}
 
 // The widest deviation from n * p that a fair choice shows with negligible
 // probability: 6 standard deviations of the binomial (about 2e-9 per check).

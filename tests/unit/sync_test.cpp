@@ -18,15 +18,7 @@ using gofer::default_case;
 using gofer::recv_case;
 using gofer::select;
 using gofer_test::for_each_scheduler;
-
-namespace {
-
-void let_others_run() {
-  for (int i = 0; i < 50; ++i)
-    gofer::yield();
-}
-
-}  // namespace
+using gofer_test::let_others_run;
 
 // --- wait_group -------------------------------------------------------------
 
