@@ -224,13 +224,14 @@ void select_uncontended(benchmark::State& state) {
 }
 
 // Go: BenchmarkSelectProdCons. A producer (main) and a consumer goroutine
-// over a channel of capacity 128; each select also waits on two channels that
-// never fire (Go's: a one-hour timer and a close channel), and each side does
-// Go's 100 steps of "local work" per message. ns per message.
+// over a channel of capacity 128; each select also waits on a one-hour timer
+// and a channel nobody closes, as Go's does, and each side does Go's 100
+// steps of "local work" per message. ns per message.
 void select_prod_cons(benchmark::State& state) {
   in_gofer(state, 0, [](benchmark::State& st) {
     auto ch = gofer::make_chan<int>(128);
-    auto never_timer = gofer::make_chan<int>();
+    const gofer::timer hour{std::chrono::hours(1)};
+    const auto never_timer = hour.c;
     auto never_close = gofer::make_chan<int>();
     auto done = gofer::make_chan<gofer::signal>(1);
     auto local_work = [](int& foo) {
