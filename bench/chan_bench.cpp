@@ -35,6 +35,7 @@
 #include "gofer/chan.hpp"
 #include "gofer/runtime.hpp"
 #include "gofer/select.hpp"
+#include "gofer/time.hpp"
 
 namespace {
 
