@@ -2,7 +2,10 @@
 //
 // Invariants (under a node's mutex):
 //   - err is empty until the node is cancelled, then set once, together with
-//     cause; done is closed right after, outside the lock, by the canceller.
+//     cause. done is made on first use (Go makes Done lazily too: most
+//     contexts are cancelled without anyone waiting); the canceller closes it,
+//     outside the lock, if it exists, and one made after cancellation is
+//     made closed.
 //   - children holds the live cancellable descendants registered with this
 //     node (nearest cancellable ancestor); a cancelled node has none.
 // Lock order: a child's lock is never held while taking its parent's, and
@@ -32,7 +35,7 @@ struct context_node {
   mutable std::mutex mutex;
   std::error_code err;
   std::exception_ptr cause;
-  chan<signal> done;
+  chan<signal> done;  // made by context::done() on first use
   std::unordered_map<context_node*, std::weak_ptr<context_node>> children;
   context_node* registered_with = nullptr;  // the owner of our parent
   std::optional<timer> deadline_timer;
@@ -67,6 +70,7 @@ void cancel(const std::shared_ptr<context_node>& root, std::error_code err,
     pending.pop_back();
     std::unordered_map<context_node*, std::weak_ptr<context_node>> children;
     std::optional<timer> deadline_timer;
+    chan<signal> done;
     {
       std::lock_guard lock{node->mutex};
       if (node->err) continue;  // cancelled already: idempotent
@@ -74,8 +78,9 @@ void cancel(const std::shared_ptr<context_node>& root, std::error_code err,
       node->cause = cause;
       children.swap(node->children);
       deadline_timer.swap(node->deadline_timer);
+      done = node->done;
     }
-    node->done.close();
+    if (done != nullptr) done.close();
     if (deadline_timer) deadline_timer->stop();
     for (auto& [raw, weak] : children) {
       if (auto child = weak.lock()) pending.push_back(std::move(child));
@@ -91,7 +96,6 @@ std::shared_ptr<context_node> new_cancellable(const std::shared_ptr<context_node
   auto node = std::make_shared<context_node>();
   node->parent = parent;
   node->owner = node.get();
-  node->done = make_chan<signal>();
   if (parent != nullptr) node->deadline = parent->deadline;
   context_node* const ancestor = parent != nullptr ? parent->owner : nullptr;
   if (ancestor == nullptr) return node;  // under background: nothing to inherit
@@ -149,9 +153,15 @@ const std::error_category& context_category() noexcept {
   return category;
 }
 
-recv_chan<signal> context::done() const noexcept {
+recv_chan<signal> context::done() const {
   if (node_ == nullptr || node_->owner == nullptr) return {};
-  return node_->owner->done;
+  detail::context_node& owner = *node_->owner;
+  std::lock_guard lock{owner.mutex};
+  if (owner.done == nullptr) {
+    owner.done = make_chan<signal>();
+    if (owner.err) owner.done.close();  // cancelled before anyone asked
+  }
+  return owner.done;
 }
 
 std::error_code context::err() const {

@@ -70,7 +70,7 @@ class context {
   context() noexcept = default;
 
   // Closed when this context is cancelled; nil for background().
-  recv_chan<signal> done() const noexcept;
+  recv_chan<signal> done() const;
   // Empty, canceled or deadline_exceeded; never changes once set.
   std::error_code err() const;
   // Go: ctx.Deadline().
