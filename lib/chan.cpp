@@ -12,7 +12,6 @@ void park_single(chan_base& chan, wait_queue& queue, waiter& w, spinlock_lock& c
   parker fallback;
   parker& p = current_parker(fallback);
   p.wait_reason = reason;
-  p.wait_object = &chan;
   const park_start start = begin_park(p, chan.lock_);
   if (start != park_start::enqueue) unwind_parked(p, start, chan_lock);
   w.owner = &p;

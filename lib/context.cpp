@@ -131,8 +131,6 @@ class context_error_category final : public std::error_category {
 
 }  // namespace
 
-context with_value(const context& parent, const void* key, std::shared_ptr<const void> value);
-
 }  // namespace detail
 
 struct context_access {

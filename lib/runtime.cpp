@@ -402,7 +402,6 @@ void block_forever(const char* reason) {
   parker fallback;
   parker& p = current_parker(fallback);
   p.wait_reason = reason;
-  p.wait_object = nullptr;
   spinlock_lock park_lock{p.park_lock};
   const park_start start = begin_park(p, p.park_lock);
   if (start != park_start::enqueue) unwind_parked(p, start, park_lock);

@@ -235,24 +235,23 @@ boost::fibers::context* gofer_algorithm::pick_next() noexcept {
   return switching_to(next);
 }
 
+boost::fibers::context* gofer_algorithm::pop_pinned() noexcept {
+  if (pinned_.empty()) return nullptr;
+  boost::fibers::context* const context = &pinned_.front();
+  pinned_.pop_front();
+  return context;
+}
+
 boost::fibers::context* gofer_algorithm::choose_next() noexcept {
   // The dispatcher is the one asking exactly when it is not waiting aside.
   const bool from_dispatcher = dispatcher_ == nullptr;
   if (from_dispatcher) pool_->hooks().poll_timers();
   if (++picks_ % 61 == 0) {
-    if (!pinned_.empty()) {
-      boost::fibers::context* const context = &pinned_.front();
-      pinned_.pop_front();
-      return context;
-    }
+    if (boost::fibers::context* context = pop_pinned()) return context;
     if (dispatcher_ != nullptr) return std::exchange(dispatcher_, nullptr);
   }
   if (boost::fibers::context* context = pop_own()) return context;
-  if (!pinned_.empty()) {
-    boost::fibers::context* const context = &pinned_.front();
-    pinned_.pop_front();
-    return context;
-  }
+  if (boost::fibers::context* context = pop_pinned()) return context;
   if (from_dispatcher) return steal(std::exchange(steal_runnext_, false));
   // Nothing else to run: the dispatcher polls for remote wake-ups and, if
   // there are none, parks the thread in suspend_until.

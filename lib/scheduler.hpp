@@ -130,6 +130,7 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   bool push(boost::fibers::context* context, bool as_next) noexcept;
   boost::fibers::context* choose_next() noexcept;
   boost::fibers::context* pop_own() noexcept;
+  boost::fibers::context* pop_pinned() noexcept;
   // Steals half of another worker's queue; with `runnext_too`, also a
   // runnext that has waited there (Go: runqsteal with stealRunNextG).
   boost::fibers::context* steal(bool runnext_too) noexcept;

@@ -122,7 +122,6 @@ std::size_t select(select_case* const* cases, std::uint16_t count, std::uint16_t
   parker fallback;
   parker& p = current_parker(fallback);
   p.wait_reason = polled == 0 ? "select (no cases)" : "select";
-  p.wait_object = nullptr;
   spinlock_lock park_lock{p.park_lock};
   const park_start start = begin_park(p, p.park_lock);
   if (start != park_start::enqueue) {

@@ -81,7 +81,6 @@ struct parker {
   parker* unwind_next = nullptr;     // shutdown's list of parkers to unwind
   // What the goroutine waits for, for deadlock reports (set before begin_park).
   const char* wait_reason = "";
-  const void* wait_object = nullptr;
   // The worker that woke it (or spawned it), where it should run next.
   std::atomic<gofer_algorithm*> handoff_to{nullptr};
 
