@@ -8,6 +8,7 @@
 #include <exception>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <typeinfo>
 #include <vector>
 
@@ -294,12 +295,24 @@ void runtime::shutdown() {
   this_thread_runtime = nullptr;
 }
 
+// GOFER_VIRTUAL_TIME=1 in the environment turns the virtual clock on for a
+// whole program without changing its code, as GODEBUG tunes a Go program: the
+// tests run the teaching examples and demos this way, so a program that
+// sleeps for seconds finishes at once and prints the same thing every time.
+namespace {
+run_options with_environment(run_options options) {
+  const char* virtual_time = std::getenv("GOFER_VIRTUAL_TIME");
+  if (virtual_time != nullptr && std::string_view{virtual_time} == "1") options.virtual_time = true;
+  return options;
+}
+}  // namespace
+
 void run(void (*main)(void*), void* main_arg, const run_options& options) {
   if (this_thread_runtime != nullptr) {
     throw runtime_misuse("gofer::run called inside gofer::run");
   }
   if (options.threads == 0) throw std::invalid_argument("gofer::run: threads must be at least 1");
-  runtime rt{options};
+  runtime rt{with_environment(options)};
   // main is a goroutine too: give this thread's context a record for the
   // duration (Boost deletes the record when it is replaced).
   boost::fibers::context* const main_context = boost::fibers::context::active();

@@ -33,6 +33,8 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "gofer/chan.hpp"
 
@@ -48,6 +50,18 @@ class timer_handle;
 
 // Go: time.Now (the monotonic part).
 time_point now();
+
+// Go: time.Since, now() - start.
+duration since(time_point start);
+
+// Go: Duration.String. The same text Go prints: "1.5s", "2h45m0s", "300ms",
+// "1.2µs" (with U+00B5, in UTF-8), "0s".
+std::string format_duration(duration d);
+
+// Go: time.ParseDuration. A signed sequence of decimal numbers, each with an
+// optional fraction and a unit (ns, us or µs, ms, s, m, h): "300ms", "-1.5h",
+// "2h45m". Throws std::invalid_argument with Go's error text on bad input.
+duration parse_duration(std::string_view text);
 
 // Go: time.Sleep. Returns at once for d <= 0.
 void sleep(duration d);
