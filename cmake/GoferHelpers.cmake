@@ -113,3 +113,58 @@ function(gofer_add_bench)
   target_link_libraries(${arg_NAME} PRIVATE gofer::gofer benchmark::benchmark_main)
   gofer_set_target_options(${arg_NAME})
 endfunction()
+
+# gofer_add_example(NAME channels_unbuffered SOURCES 02_channels/unbuffered.cpp
+#                   [GO <file>] [PYTHON <file>] [ARGS <args>...])
+#
+# A teaching example or demo: the C++ program (built as gofer_add_demo does),
+# and optionally the same program in Go and in Python. Each file ends with an
+# `// Output:` comment (`# Output:` in Python) that states what it prints, as
+# Go's testable examples do; tests/docs/run_example.py runs each program and
+# checks it against its own comment:
+#   example.<NAME>         the C++ program, on the virtual clock
+#                          (GOFER_VIRTUAL_TIME=1), so it takes no real time
+#   example.<NAME>.go      `go run <file>`, in real time
+#   example.<NAME>.python  `python3 <file>`, in real time
+# The Go and Python runs are left out of sanitizer builds: they do not change
+# with the C++ flags, so the plain build runs them once.
+function(gofer_add_example)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;GO;PYTHON" "SOURCES;ARGS")
+  if(NOT arg_NAME OR NOT arg_SOURCES)
+    message(FATAL_ERROR "gofer_add_example needs NAME and SOURCES")
+  endif()
+  gofer_add_demo(NAME ${arg_NAME} SOURCES ${arg_SOURCES})
+  if(NOT GOFER_BUILD_TESTS)
+    return()
+  endif()
+
+  set(runner ${PROJECT_SOURCE_DIR}/tests/docs/run_example.py)
+  list(GET arg_SOURCES 0 main_source)
+  add_test(NAME example.${arg_NAME}
+    COMMAND ${CMAKE_COMMAND} -E env GOFER_VIRTUAL_TIME=1
+      ${Python3_EXECUTABLE} ${runner} --source ${CMAKE_CURRENT_SOURCE_DIR}/${main_source}
+      -- $<TARGET_FILE:gofer_demo_${arg_NAME}> ${arg_ARGS})
+  set_tests_properties(example.${arg_NAME} PROPERTIES LABELS "docs;example" TIMEOUT 60)
+
+  if(CMAKE_CXX_FLAGS MATCHES "-fsanitize")
+    return()
+  endif()
+  if(arg_GO)
+    add_test(NAME example.${arg_NAME}.go
+      COMMAND ${CMAKE_COMMAND} -E env GOCACHE=${PROJECT_BINARY_DIR}/go-cache GOFLAGS=-mod=mod
+        ${Python3_EXECUTABLE} ${runner} --source ${PROJECT_SOURCE_DIR}/${arg_GO}
+        -- ${GOFER_GO_EXECUTABLE} run ${PROJECT_SOURCE_DIR}/${arg_GO} ${arg_ARGS})
+    set_tests_properties(example.${arg_NAME}.go PROPERTIES
+      LABELS "docs;example;go" TIMEOUT 120
+      # go run compiles: one at a time keeps the cache consistent and the
+      # timings of the real-time programs undisturbed.
+      RESOURCE_LOCK gofer_real_time_examples)
+  endif()
+  if(arg_PYTHON)
+    add_test(NAME example.${arg_NAME}.python
+      COMMAND ${Python3_EXECUTABLE} ${runner} --source ${PROJECT_SOURCE_DIR}/${arg_PYTHON}
+        -- ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/${arg_PYTHON} ${arg_ARGS})
+    set_tests_properties(example.${arg_NAME}.python PROPERTIES
+      LABELS "docs;example;python" TIMEOUT 120 RESOURCE_LOCK gofer_real_time_examples)
+  endif()
+endfunction()

@@ -1,29 +1,50 @@
 #!/usr/bin/env python3
-"""Every C++ block in the docs must be cut from a file that is compiled.
+"""Every code block in the docs must be cut from a file that is compiled or run.
 
-For each ```cpp fenced block in README.md and docs/**/*.md, the block's lines
+For each fenced block in README.md and docs/**/*.md, the block's lines
 (leading and trailing blank lines dropped) must appear, in order and
-contiguous, in a source file, compared line by line with surrounding
-whitespace ignored. A block whose first line is `// <path>` (a file of the
-repository) must come from that file; any other block from some file under
-include/, lib/, demos/ or tests/. A block that is not verbatim source is a
-snippet that can rot, and fails this test.
+contiguous, in a file of the repository, compared line by line with
+surrounding whitespace ignored:
+
+  ```cpp     from a C++ file under include/, lib/, demos/, tests/ or bench/
+  ```go      from a Go file under docs/go/ or bench/go/
+  ```python  from a Python file under docs/python/, bench/python/ or tests/
+  ```output  from the `Output:` comment of an example (see
+             tests/docs/run_example.py), which a test checks against a real
+             run: so a printed output in the docs is one a program printed
+
+A block whose first line names a file of the repository (`// <path>` in C++
+and Go, `# <path>` in Python) must come from that file. Blocks in other
+languages (sh, text, ...) are not checked. A block that is not verbatim from
+its source is a snippet that can rot, and fails this test.
 
 Usage: check_snippets.py <repository root>
 """
 import pathlib
+import re
 import sys
+
+SOURCES = {
+    "cpp": (("include", "lib", "demos", "tests", "bench"), (".hpp", ".cpp", ".h"), "// "),
+    "go": (("docs/go", "bench/go"), (".go",), "// "),
+    "python": (("docs/python", "bench/python", "tests"), (".py",), "# "),
+}
+OUTPUT_HEADER = re.compile(r"^(?://|#) ?(Output|Unordered output)( \([^)]*\))?:$")
+EXAMPLE_FOLDERS = ("demos", "docs/go", "docs/python")
 
 
 def blocks(markdown: str):
     lines = markdown.splitlines()
-    inside, start, current = False, 0, []
+    inside, language, start, current = False, "", 0, []
     for number, line in enumerate(lines, 1):
-        if not inside and line.strip() == "```cpp":
-            inside, start, current = True, number, []
-        elif inside and line.strip() == "```":
+        stripped = line.strip()
+        if not inside and stripped.startswith("```") and len(stripped) > 3:
+            inside, language, start, current = True, stripped[3:].strip(), number, []
+        elif not inside and stripped == "```":
+            inside, language, start, current = True, "", number, []
+        elif inside and stripped == "```":
             inside = False
-            yield start, current
+            yield language, start, current
         elif inside:
             current.append(line)
 
@@ -37,37 +58,68 @@ def normalized(lines):
     return stripped
 
 
+def read_lines(path: pathlib.Path):
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def output_blocks(lines):
+    """The expected-output comment blocks of one example file, uncommented."""
+    for index, line in enumerate(lines):
+        if not OUTPUT_HEADER.match(line):
+            continue
+        marker = "#" if line.startswith("#") else "//"
+        block = []
+        for body in lines[index + 1:]:
+            if not body.startswith(marker):
+                break
+            text = body[len(marker):]
+            block.append((text[1:] if text.startswith(" ") else text).strip())
+        yield block
+
+
+def contains(text, wanted):
+    return any(text[i:i + len(wanted)] == wanted
+               for i in range(len(text) - len(wanted) + 1) if text[i] == wanted[0])
+
+
 def main() -> int:
     root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ".")
-    sources = {}
-    for folder in ("include", "lib", "demos", "tests"):
+    sources = {language: {} for language in SOURCES}
+    for language, (folders, suffixes, _) in SOURCES.items():
+        for folder in folders:
+            for path in (root / folder).rglob("*"):
+                if path.suffix in suffixes and path.is_file():
+                    sources[language][path] = read_lines(path)
+    outputs = []
+    for folder in EXAMPLE_FOLDERS:
         for path in (root / folder).rglob("*"):
-            if path.suffix in (".hpp", ".cpp", ".h"):
-                sources[path] = [line.strip() for line in path.read_text().splitlines()]
+            if path.suffix in (".cpp", ".go", ".py") and path.is_file():
+                outputs.extend(output_blocks(read_lines(path)))
+
     docs = [root / "README.md", *sorted((root / "docs").rglob("*.md"))]
     checked = failed = 0
     for doc in docs:
-        for start, block in blocks(doc.read_text()):
+        for language, start, block in blocks(doc.read_text(encoding="utf-8")):
             wanted = normalized(block)
-            if not wanted:
+            if not wanted or (language not in SOURCES and language != "output"):
                 continue
             checked += 1
-            candidates = sources.values()
-            if wanted[0].startswith("// ") and (root / wanted[0][3:]).is_file():
-                named = root / wanted[0][3:]
-                candidates = [sources.get(named) or
-                              [line.strip() for line in named.read_text().splitlines()]]
-                wanted = wanted[1:]
-            found = any(
-                text[i:i + len(wanted)] == wanted
-                for text in candidates
-                for i in range(len(text) - len(wanted) + 1)
-                if text[i] == wanted[0]
-            )
-            if not found:
+            if language == "output":
+                candidates = outputs
+                what = "output block is not the `Output:` comment of any example"
+            else:
+                candidates = sources[language].values()
+                what = f"{language} block is not cut from any source file"
+                prefix = SOURCES[language][2]
+                if wanted[0].startswith(prefix) and (root / wanted[0][len(prefix):]).is_file():
+                    named = root / wanted[0][len(prefix):]
+                    candidates = [sources[language].get(named) or read_lines(named)]
+                    wanted = wanted[1:]
+                    what = f"{language} block is not cut from {named.relative_to(root)}"
+            if not any(contains(text, wanted) for text in candidates):
                 failed += 1
-                print(f"{doc.relative_to(root)}:{start}: this C++ block is not cut from any "
-                      "source file (copy it from the file it shows, or fix it there)")
+                print(f"{doc.relative_to(root)}:{start}: this {what} "
+                      "(copy it from the file it shows, or fix it there)")
     print(f"{checked - failed} passed, {failed} failed")
     return 1 if failed else 0
 
