@@ -16,6 +16,7 @@
 // main; their Time column is main's ns per op under that load, and the
 // `agg_ns/op` counter is wall time over the ops of all copies, which is what
 // Go's ns/op reports.
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -56,8 +57,11 @@ void in_gofer(benchmark::State& state, int threads_arg, Body body) {
 // Go's RunParallel: main runs the timed loop while threads-1 goroutines run
 // the same kind of loop until told to stop. make_op() builds one loop's state
 // and returns the callable that performs one op.
-template <class MakeOp>
-void run_parallel(benchmark::State& state, MakeOp make_op) {
+// finish() runs in main after every loop has stopped, still inside the
+// runtime (SelectSyncContended closes its `done` channel there, as Go does).
+template <class MakeOp, class Finish = void (*)()>
+void run_parallel(
+    benchmark::State& state, MakeOp make_op, Finish finish = [] {}) {
   in_gofer(state, 0, [&](benchmark::State& st) {
     const std::size_t helpers = threads_of(st) - 1;
     struct alignas(64) counter {
@@ -97,6 +101,7 @@ void run_parallel(benchmark::State& state, MakeOp make_op) {
       done.recv();
     st.counters["agg_ns/op"] =
         std::chrono::duration<double, std::nano>(elapsed).count() / static_cast<double>(all_ops);
+    finish();
   });
 }
 
@@ -161,6 +166,48 @@ void chan_prod_cons(benchmark::State& state, std::ptrdiff_t capacity) {
   });
 }
 
+// Go: benchmarkChanProdCons(b, cap, 0), as Go writes it: `threads` producer
+// and consumer pairs (GOMAXPROCS pairs in Go) share one channel of capacity
+// cap; producers take chunks of 1000 messages from a shared count until it
+// runs out, then each sends a 0 that stops one consumer. ns per message over
+// all pairs. The whole batch is one timed KeepRunningBatch, so starting the
+// 2 x threads goroutines is timed, as in Go.
+constexpr std::int64_t calls_per_sched = 1000;  // Go's CallsPerSched
+
+void chan_prod_cons_pairs(benchmark::State& state, std::ptrdiff_t capacity) {
+  in_gofer(state, 0, [capacity](benchmark::State& st) {
+    const std::size_t pairs = threads_of(st);
+    const std::int64_t messages = st.max_iterations;
+    while (st.KeepRunningBatch(messages)) {
+      auto ch = gofer::make_chan<int>(capacity);
+      auto finished = gofer::make_chan<std::int64_t>(static_cast<std::ptrdiff_t>(2 * pairs));
+      auto left = std::make_shared<std::atomic<std::int64_t>>(messages);
+      for (std::size_t p = 0; p < pairs; ++p) {
+        gofer::go([ch, finished, left] {
+          for (;;) {
+            const std::int64_t before = left->fetch_sub(calls_per_sched);
+            if (before <= 0) break;
+            for (std::int64_t g = 0; g < std::min(before, calls_per_sched); ++g)
+              ch.send(1);
+          }
+          ch.send(0);
+          finished.send(0);
+        });
+        gofer::go([ch, finished] {
+          std::int64_t received = 0;
+          while (ch.recv().value != 0)
+            ++received;
+          finished.send(received);
+        });
+      }
+      std::int64_t received = 0;
+      for (std::size_t i = 0; i < 2 * pairs; ++i)
+        received += finished.recv().value;
+      if (received != messages) st.SkipWithError("consumers lost messages");
+    }
+  });
+}
+
 // A producer goroutine sends round-robin on `chans` channels of capacity cap;
 // main selects over all of them; ns per select.
 template <std::size_t N>
@@ -222,6 +269,36 @@ void select_uncontended(benchmark::State& state) {
       }
     };
   });
+}
+
+// Go: BenchmarkSelectSyncContended. Three unbuffered channels shared by all
+// loops; every loop starts a goroutine that selects a send on any of them
+// (or a receive on `done`), and the loop itself selects a receive on any of
+// them. ns per select.
+void select_sync_contended(benchmark::State& state) {
+  const auto c1 = gofer::make_chan<int>();
+  const auto c2 = gofer::make_chan<int>();
+  const auto c3 = gofer::make_chan<int>();
+  const auto done = gofer::make_chan<gofer::signal>();
+  run_parallel(
+      state,
+      [&] {
+        gofer::go([c1, c2, c3, done] {
+          for (;;) {
+            const std::size_t chosen =
+                gofer::select(gofer::send_case(c1, 0), gofer::send_case(c2, 0),
+                              gofer::send_case(c3, 0), gofer::recv_case(done));
+            if (chosen == 3) return;
+          }
+        });
+        return [c1, c2, c3] {
+          int value = 0;
+          benchmark::DoNotOptimize(gofer::select(gofer::recv_case(c1, value),
+                                                 gofer::recv_case(c2, value),
+                                                 gofer::recv_case(c3, value)));
+        };
+      },
+      [done] { done.close(); });
 }
 
 // Go: BenchmarkSelectProdCons. A producer (main) and a consumer goroutine
@@ -327,6 +404,75 @@ void spawn_join(benchmark::State& state) {
   });
 }
 
+// Skynet (github.com/atemerev/skynet): goroutine `num` of a tree of `size`
+// leaves starts 10 children, each over a tenth of its range, and sends the
+// sum of their answers up on its parent's unbuffered channel; a leaf sends
+// its own number. 1M leaves, 1,111,111 goroutines in all; the root's answer
+// is the sum of 0..999999. ns per whole tree (one iteration = one tree).
+constexpr std::int64_t skynet_leaves = 1'000'000;
+constexpr std::int64_t skynet_sum = skynet_leaves * (skynet_leaves - 1) / 2;
+
+void skynet_node(gofer::chan<std::int64_t> parent, std::int64_t num, std::int64_t size) {
+  if (size == 1) {
+    parent.send(num);
+    return;
+  }
+  auto children = gofer::make_chan<std::int64_t>();
+  const std::int64_t child_size = size / 10;
+  for (std::int64_t i = 0; i < 10; ++i)
+    gofer::go(skynet_node, children, num + i * child_size, child_size);
+  std::int64_t sum = 0;
+  for (int i = 0; i < 10; ++i)
+    sum += children.recv().value;
+  parent.send(sum);
+}
+
+void skynet(benchmark::State& state) {
+  in_gofer(state, 0, [](benchmark::State& st) {
+    for (auto _ : st) {
+      auto root = gofer::make_chan<std::int64_t>();
+      gofer::go(skynet_node, root, 0, skynet_leaves);
+      if (root.recv().value != skynet_sum) st.SkipWithError("skynet: wrong sum");
+    }
+  });
+}
+
+// 100k goroutines blocked at once on one channel's receive, then released by
+// close. Run once (Iterations(1)) in a process of its own: bench/compare
+// reads the process's peak RSS and subtracts Idle's to get bytes per blocked
+// goroutine.
+constexpr long blocked_count = 100'000;
+
+void mem_blocked_100k(benchmark::State& state) {
+  in_gofer(state, 0, [](benchmark::State& st) {
+    for (auto _ : st) {
+      auto block = gofer::make_chan<gofer::signal>();
+      auto all_started = gofer::make_chan<gofer::signal>(1);
+      auto all_finished = gofer::make_chan<gofer::signal>(1);
+      std::atomic<long> started{0}, finished{0};
+      for (long i = 0; i < blocked_count; ++i) {
+        gofer::go([&started, &finished, block, all_started, all_finished] {
+          if (started.fetch_add(1) + 1 == blocked_count) all_started.send();
+          block.recv();
+          if (finished.fetch_add(1) + 1 == blocked_count) all_finished.send();
+        });
+      }
+      all_started.recv();
+      gofer::yield();  // let the last goroutine reach its receive
+      block.close();
+      all_finished.recv();
+    }
+  });
+}
+
+// The baseline for MemBlocked100k's RSS: start the runtime, do nothing.
+void idle(benchmark::State& state) {
+  in_gofer(state, 0, [](benchmark::State& st) {
+    for (auto _ : st) {
+    }
+  });
+}
+
 // ---------------------------------------------------------------------------
 // Raw Boost.Fiber baselines: the same loops without gofer.
 
@@ -372,6 +518,25 @@ class boost_threads {
   bool stop_ = false;
   std::vector<std::thread> workers_;
 };
+
+// ChanSync with one boost::fibers::unbuffered_channel; ns per message.
+void boost_chan_sync(benchmark::State& state) {
+  boost_threads scheduler{threads_of(state)};
+  boost::fibers::unbuffered_channel<int> ch;
+  boost::fibers::fiber partner{[&ch] {
+    int value = 0;
+    while (ch.pop(value) == boost::fibers::channel_op_status::success)
+      ch.push(value);
+  }};
+  int value = 0;
+  while (state.KeepRunningBatch(2)) {
+    ch.push(1);
+    ch.pop(value);
+    benchmark::DoNotOptimize(value);
+  }
+  ch.close();
+  partner.join();
+}
 
 void boost_ping_pong(benchmark::State& state) {
   boost_threads scheduler{threads_of(state)};
@@ -431,6 +596,79 @@ void boost_spawn_join(benchmark::State& state) {
     batch();
 }
 
+// Skynet with fibers (launch::post, Boost's default, on 64 KiB stacks).
+// Boost's channels are owned objects, not shared handles, so each node's
+// children push into its buffered_channel and the node joins them before the
+// channel goes out of scope.
+void boost_skynet_node(boost::fibers::buffered_channel<std::int64_t>& parent, std::int64_t num,
+                       std::int64_t size) {
+  if (size == 1) {
+    parent.push(num);
+    return;
+  }
+  boost::fibers::buffered_channel<std::int64_t> children{16};  // a power of two above 10
+  const std::int64_t child_size = size / 10;
+  std::array<boost::fibers::fiber, 10> fibers;
+  for (std::int64_t i = 0; i < 10; ++i) {
+    fibers[static_cast<std::size_t>(i)] = boost::fibers::fiber{
+        boost::fibers::launch::post, std::allocator_arg, boost::fibers::fixedsize_stack{stack_size},
+        [&children, num, i, child_size] {
+          boost_skynet_node(children, num + i * child_size, child_size);
+        }};
+  }
+  std::int64_t sum = 0;
+  for (int i = 0; i < 10; ++i)
+    sum += children.value_pop();
+  for (boost::fibers::fiber& fiber : fibers)
+    fiber.join();
+  parent.push(sum);
+}
+
+void boost_skynet(benchmark::State& state) {
+  boost_threads scheduler{threads_of(state)};
+  for (auto _ : state) {
+    boost::fibers::buffered_channel<std::int64_t> root{2};
+    boost::fibers::fiber tree{boost::fibers::launch::post, std::allocator_arg,
+                              boost::fibers::fixedsize_stack{stack_size},
+                              [&root] { boost_skynet_node(root, 0, skynet_leaves); }};
+    if (root.value_pop() != skynet_sum) state.SkipWithError("skynet: wrong sum");
+    tree.join();
+  }
+}
+
+// MemBlocked100k with fibers on 64 KiB stacks, blocked on one channel's pop
+// until it is closed.
+void boost_mem_blocked_100k(benchmark::State& state) {
+  boost_threads scheduler{threads_of(state)};
+  for (auto _ : state) {
+    boost::fibers::buffered_channel<int> block{2};
+    boost::fibers::buffered_channel<int> all_started{2};
+    std::atomic<long> started{0};
+    std::vector<boost::fibers::fiber> fibers;
+    fibers.reserve(blocked_count);
+    for (long i = 0; i < blocked_count; ++i) {
+      fibers.emplace_back(boost::fibers::launch::post, std::allocator_arg,
+                          boost::fibers::fixedsize_stack{stack_size},
+                          [&started, &block, &all_started] {
+                            if (started.fetch_add(1) + 1 == blocked_count) all_started.push(0);
+                            int value = 0;
+                            benchmark::DoNotOptimize(block.pop(value));
+                          });
+    }
+    all_started.value_pop();
+    boost::this_fiber::yield();  // let the last fiber reach its pop
+    block.close();
+    for (boost::fibers::fiber& fiber : fibers)
+      fiber.join();
+  }
+}
+
+void boost_idle(benchmark::State& state) {
+  boost_threads scheduler{threads_of(state)};
+  for (auto _ : state) {
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Registration: "<Go name>/<args>/threads:N/real_time".
 
@@ -442,10 +680,11 @@ const bool registered = [] {
   using benchmark::RegisterBenchmark;
   with_threads(RegisterBenchmark("ChanSync", chan_sync));
   with_threads(RegisterBenchmark("PingPong", ping_pong));
-  for (const int cap : {0, 10, 100, 1024}) {
-    with_threads(
-        RegisterBenchmark(("ChanProdCons" + std::to_string(cap)).c_str(), chan_prod_cons, cap));
+  for (const int cap : {0, 10, 100}) {
+    with_threads(RegisterBenchmark(("ChanProdCons" + std::to_string(cap)).c_str(),
+                                   chan_prod_cons_pairs, cap));
   }
+  with_threads(RegisterBenchmark("ChanProdCons1024", chan_prod_cons, 1024));
   RegisterBenchmark("Select2", select_n<2>)
       ->ArgNames({"cap", "threads"})
       ->ArgsProduct({{0, 128}, {1, 2}})
@@ -455,15 +694,23 @@ const bool registered = [] {
       ->ArgsProduct({{0, 128}, {1, 2}})
       ->UseRealTime();
   with_threads(RegisterBenchmark("SelectUncontended", select_uncontended));
+  with_threads(RegisterBenchmark("SelectSyncContended", select_sync_contended));
   with_threads(RegisterBenchmark("SelectProdCons", select_prod_cons));
   with_threads(RegisterBenchmark("ChanNonblocking", chan_nonblocking));
   with_threads(RegisterBenchmark("ChanNonblockingSelect", chan_nonblocking_select));
   with_threads(RegisterBenchmark("ChanNonblockingSendRecv", chan_nonblocking_send_recv));
   with_threads(RegisterBenchmark("ChanCreation", chan_creation));
   with_threads(RegisterBenchmark("SpawnJoin100k", spawn_join));
+  with_threads(RegisterBenchmark("Skynet", skynet))->Unit(benchmark::kMillisecond);
+  with_threads(RegisterBenchmark("MemBlocked100k", mem_blocked_100k))->Iterations(1);
+  with_threads(RegisterBenchmark("Idle", idle))->Iterations(1);
+  with_threads(RegisterBenchmark("Boost/ChanSync", boost_chan_sync));
   with_threads(RegisterBenchmark("Boost/PingPong", boost_ping_pong));
   with_threads(RegisterBenchmark("Boost/ProdCons1024", boost_prod_cons_1024));
   with_threads(RegisterBenchmark("Boost/SpawnJoin100k", boost_spawn_join));
+  with_threads(RegisterBenchmark("Boost/Skynet", boost_skynet))->Unit(benchmark::kMillisecond);
+  with_threads(RegisterBenchmark("Boost/MemBlocked100k", boost_mem_blocked_100k))->Iterations(1);
+  with_threads(RegisterBenchmark("Boost/Idle", boost_idle))->Iterations(1);
   return true;
 }();
 

@@ -11,7 +11,7 @@
 // longer than 10 ms it took), and drift = end - (start + 300*10ms), which
 // grows with every overshoot. Twin: bench/go/ticker.go.
 //
-//   ticker_accuracy [THREADS]
+//   ticker_accuracy [THREADS [TICKS]]      # TICKS defaults to 300
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -29,7 +29,7 @@ using clock_type = std::chrono::steady_clock;
 using micros = std::chrono::duration<double, std::micro>;
 
 constexpr auto period = 10ms;
-constexpr int ticks = 300;
+constexpr int default_ticks = 300;
 
 void report(const char* name, clock_type::duration drift, long skipped,
             std::vector<clock_type::duration> late) {
@@ -45,10 +45,11 @@ void report(const char* name, clock_type::duration drift, long skipped,
 
 int main(int argc, char** argv) {
   const std::size_t threads = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1;
+  const int ticks = argc > 2 ? std::atoi(argv[2]) : default_ticks;
   std::printf("%-14s %12s %8s %11s %10s %10s\n", "gofer", "drift us", "skipped", "late p50 us",
               "p99 us", "max us");
   gofer::run(
-      [] {
+      [ticks] {
         std::vector<clock_type::duration> lateness;
         lateness.reserve(ticks);
         {

@@ -7,19 +7,21 @@
 // lateness = receive time - that tick's due time. drift = last receive -
 // (start + 300*10ms); skipped counts dropped ticks (each adds 10 ms). For the sleep loop, lateness is each sleep's
 // overshoot (how much longer than 10 ms it took), and drift = end -
-// (start + 300*10ms). Run: go run ticker.go
+// (start + 300*10ms). Run: go run ticker.go [TICKS] (default 300; GOMAXPROCS
+// from the environment)
 package main
 
 import (
 	"fmt"
+	"os"
 	"sort"
+	"strconv"
 	"time"
 )
 
-const (
-	period = 10 * time.Millisecond
-	ticks  = 300
-)
+const period = 10 * time.Millisecond
+
+var ticks = 300
 
 func report(name string, drift time.Duration, skipped int64, lateness []time.Duration) {
 	sort.Slice(lateness, func(i, j int) bool { return lateness[i] < lateness[j] })
@@ -31,6 +33,13 @@ func report(name string, drift time.Duration, skipped int64, lateness []time.Dur
 }
 
 func main() {
+	if len(os.Args) > 1 {
+		n, err := strconv.Atoi(os.Args[1])
+		if err != nil {
+			panic(err)
+		}
+		ticks = n
+	}
 	fmt.Printf("%-14s %12s %8s %11s %10s %10s\n", "Go", "drift us", "skipped", "late p50 us",
 		"p99 us", "max us")
 
@@ -46,7 +55,7 @@ func main() {
 		lateness = append(lateness, last.Sub(start.Add(time.Duration(k)*period)))
 	}
 	t.Stop()
-	report("time.Ticker", last.Sub(start.Add(ticks*period)), k-ticks, lateness)
+	report("time.Ticker", last.Sub(start.Add(time.Duration(ticks)*period)), k-int64(ticks), lateness)
 
 	lateness = lateness[:0]
 	start = time.Now()
@@ -57,5 +66,5 @@ func main() {
 		lateness = append(lateness, now.Sub(prev)-period)
 		prev = now
 	}
-	report("time.Sleep", prev.Sub(start.Add(ticks*period)), 0, lateness)
+	report("time.Sleep", prev.Sub(start.Add(time.Duration(ticks)*period)), 0, lateness)
 }
