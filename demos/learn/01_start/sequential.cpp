@@ -1,0 +1,43 @@
+// Two jobs that each wait 100 ms. Called one after the other they take
+// 0.2 s; started as goroutines they wait at the same time and take 0.1 s.
+#include <gofer/gofer.hpp>
+
+#include <chrono>
+#include <cstdio>
+
+using namespace std::chrono_literals;
+
+void job() {
+  gofer::sleep(100ms);  // parks this goroutine, not the thread
+}
+
+double seconds_since(gofer::time_point start) {
+  return std::chrono::duration<double>(gofer::since(start)).count();
+}
+
+int main() {
+  gofer::run([] {
+    auto start = gofer::now();
+    job();
+    job();
+    std::printf("one after the other: %.1fs\n", seconds_since(start));
+
+    start = gofer::now();
+    gofer::wait_group wg;
+    wg.add(2);
+    gofer::go([&wg] {
+      job();
+      wg.done();
+    });
+    gofer::go([&wg] {
+      job();
+      wg.done();
+    });
+    wg.wait();
+    std::printf("as two goroutines: %.1fs\n", seconds_since(start));
+  });
+}
+
+// Output:
+// one after the other: 0.2s
+// as two goroutines: 0.1s
