@@ -1,0 +1,66 @@
+// Why a sleep loop drifts and a ticker does not. Both loops want to run every
+// 10ms, 50 times, and each run does 2ms of work. The sleep loop sleeps 10ms
+// after the work, so tick k comes at k*(10ms + work + the sleep's own
+// lateness): the errors add up. The ticker fires at start + k*10ms whatever
+// the loop does, so tick k is only as late as that one wake-up.
+//
+// On the virtual clock (GOFER_VIRTUAL_TIME=1) nothing wakes late, and only
+// the work adds up: the sleep loop drifts 50 * 2ms = 100ms, the ticker 0.
+#include <gofer/gofer.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <vector>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr gofer::duration period = 10ms;
+constexpr int ticks = 50;
+constexpr gofer::duration work = 2ms;  // stands for a request, a query, ...
+
+// The drift: how much later than start + ticks*period the last tick came.
+gofer::duration sleep_loop() {
+  const gofer::time_point start = gofer::now();
+  for (int k = 1; k <= ticks; ++k) {
+    gofer::sleep(work);
+    gofer::sleep(period);
+  }
+  return gofer::since(start) - ticks * period;
+}
+
+// Each tick's lateness; the last one is the drift.
+std::vector<gofer::duration> ticker_loop() {
+  const gofer::time_point start = gofer::now();
+  gofer::ticker ticker{period};
+  std::vector<gofer::duration> late;
+  for (int k = 1; k <= ticks; ++k) {
+    ticker.c.recv();
+    late.push_back(gofer::since(start) - k * period);
+    gofer::sleep(work);
+  }
+  return late;
+}
+
+double ms(gofer::duration d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
+
+}  // namespace
+
+int main() {
+  gofer::run([] {
+    std::printf("sleep loop: %d ticks of 10ms, drift %.1fms\n", ticks, ms(sleep_loop()));
+    std::vector<gofer::duration> late = ticker_loop();
+    const gofer::duration drift = late.back();
+    std::sort(late.begin(), late.end());
+    std::printf("ticker:     %d ticks of 10ms, drift %.1fms (lateness p50 %.1fms, max %.1fms)\n",
+                ticks, ms(drift), ms(late[ticks / 2]), ms(late.back()));
+  });
+}
+
+// Output (varies: measured in real time):
+// sleep loop: 50 ticks of 10ms, drift 110.9ms
+// ticker:     50 ticks of 10ms, drift 0.2ms (lateness p50 0.2ms, max 0.4ms)
