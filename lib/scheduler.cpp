@@ -130,10 +130,18 @@ void gofer_algorithm::awakened(boost::fibers::context* context) noexcept {
   gofer_algorithm* handoff = take_handoff(context);
   if (handoff != nullptr && handoff->pool_ != pool_) handoff = nullptr;  // another runtime's
   if (handoff == nullptr || handoff == this) {
-    // Made runnable here: by a wake or spawn on this thread (runnext), or by
-    // yield, a Boost primitive or a sleeper (the tail). Either way an idle
-    // worker may have to take it, should this one stay busy (Go: wakep).
-    push(context, handoff == this);
+    // Made runnable here: by a goroutine's wake or spawn on this thread
+    // (runnext), or by yield, a Boost primitive or a sleeper (the tail).
+    // Either way an idle worker may have to take it, should this one stay
+    // busy (Go: wakep). A wake or spawn by the dispatcher itself - a timer
+    // firing - joins the tail too: there is no waker about to block whose
+    // turn it could take, and in the tail the goroutines of timers due at the
+    // same instant run in the order the timers were set (where Go's runnext
+    // would run the last one first), which keeps virtual-time schedules
+    // exactly in deadline order.
+    const bool woken_by_goroutine =
+        !boost::fibers::context::active()->is_context(boost::fibers::type::dispatcher_context);
+    push(context, handoff == this && woken_by_goroutine);
     if (shared()) wake_an_idle_worker();
     return;
   }

@@ -595,6 +595,59 @@ TEST_CASE("timers with equal deadlines fire in the order they were set") {
   });
 }
 
+TEST_CASE("goroutines woken by timers due at one instant run in the order the timers were set") {
+  // On one thread the order goroutines run in is the order they were made
+  // runnable: timers wake their goroutines into the tail of the queue, not
+  // into runnext (which would run the last one first). So on the virtual
+  // clock a schedule such as the monitor's runs in deadline order, and ties
+  // in the order the deadlines were set.
+  gofer::run(
+      [] {
+        auto order = make_chan<int>(8);
+        auto armed = make_chan<int>(8);
+        auto done = make_chan<gofer::signal>(8);
+        for (int i = 0; i < 4; ++i) {
+          gofer::go([=] {
+            armed.send(i);  // the order the goroutines set their timers in
+            gofer::sleep(1s);
+            order.send(i);
+            done.send();
+          });
+        }
+        for (int i = 0; i < 4; ++i)
+          done.recv();
+        for (int i = 0; i < 4; ++i)
+          CHECK(order.recv().value == armed.recv().value);
+
+        // A ticker re-armed earlier is due before one re-armed later.
+        gofer::go([=] {
+          gofer::ticker every_5s(5s);
+          for (int tick = 0; tick < 3; ++tick) {
+            every_5s.c.recv();
+            order.send(5);
+          }
+          done.send();
+        });
+        gofer::go([=] {
+          gofer::ticker every_3s(3s);
+          for (int tick = 0; tick < 5; ++tick) {
+            every_3s.c.recv();
+            order.send(3);
+          }
+          done.send();
+        });
+        done.recv();
+        done.recv();
+        std::vector<int> got;
+        for (int i = 0; i < 8; ++i)
+          got.push_back(order.recv().value);
+        // At 15 s both are due; the 5 s ticker was re-armed at 10 s, the
+        // 3 s one at 12 s.
+        CHECK(got == std::vector<int>{3, 5, 3, 3, 5, 3, 5, 3});
+      },
+      on_virtual_clock({.threads = 1}));
+}
+
 TEST_CASE("100k live timers on a virtual clock each fire once, at their deadline") {
   for_each_scheduler([](const gofer::run_options& options) {
     gofer::run(
