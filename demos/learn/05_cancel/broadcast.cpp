@@ -1,0 +1,37 @@
+// Closing a channel is a broadcast: every receiver, waiting now or later,
+// gets the zero value at once. One done channel stops any number of
+// goroutines, where a send would stop only one.
+#include <gofer/gofer.hpp>
+
+#include <chrono>
+#include <cstdio>
+
+using namespace std::chrono_literals;
+
+int main() {
+  gofer::run([] {
+    auto done = gofer::make_chan<gofer::signal>();
+    gofer::wait_group wg;
+    for (int id = 1; id <= 3; ++id) {
+      wg.add(1);
+      gofer::go([&wg, done, id] {
+        done.recv();  // blocks until done is closed
+        std::printf("worker %d: done is closed\n", id);
+        wg.done();
+      });
+    }
+
+    gofer::sleep(100ms);
+    std::printf("main: closing done\n");
+    done.close();
+    wg.wait();
+    std::printf("main: all stopped\n");
+  });
+}
+
+// Unordered output:
+// main: closing done
+// worker 1: done is closed
+// worker 2: done is closed
+// worker 3: done is closed
+// main: all stopped

@@ -1,0 +1,71 @@
+// A context carries cancellation down a call tree: handle passes its ctx to
+// every call, and every blocking step also waits on ctx.done(). One timeout
+// at the top bounds all the work below it.
+#include <gofer/gofer.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <ratio>
+#include <string>
+#include <system_error>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+gofer::time_point start;
+
+std::string elapsed() {
+  using tenths = std::chrono::duration<long long, std::deci>;
+  return gofer::format_duration(std::chrono::round<tenths>(gofer::since(start)));
+}
+
+// fetch stands for a request that takes d, unless ctx ends first. It fails
+// by throwing: std::system_error's what() is "<name>: <ctx.err()'s message>".
+void fetch(const gofer::context& ctx, const char* name, gofer::duration d) {
+  switch (gofer::select(gofer::recv_case(gofer::after(d)), gofer::recv_case(ctx.done()))) {
+    case 0:
+      std::printf("%s ok at %s\n", name, elapsed().c_str());
+      return;
+    case 1:
+      throw std::system_error(ctx.err(), name);
+  }
+}
+
+void handle(const gofer::context& ctx) {
+  fetch(ctx, "users", 100ms);
+  fetch(ctx, "orders", 100ms);
+  fetch(ctx, "invoices", 500ms);
+}
+
+}  // namespace
+
+int main() {
+  gofer::run([] {
+    start = gofer::now();
+    auto [ctx, cancel] = gofer::with_timeout(gofer::background(), 300ms);
+    try {
+      handle(ctx);
+    } catch (const std::system_error& err) {
+      std::printf("handle: %s at %s\n", err.what(), elapsed().c_str());
+      std::printf("deadline exceeded: %s\n",
+                  err.code() == gofer::deadline_exceeded ? "true" : "false");
+    }
+    cancel();  // always: it releases the context's timer
+
+    // Cancelling a context cancels every context derived from it.
+    auto [parent, cancel_parent] = gofer::with_cancel(gofer::background());
+    auto [child, cancel_child] = gofer::with_timeout(parent, 1h);
+    cancel_parent();
+    child.done().recv();
+    std::printf("child: %s\n", child.err().message().c_str());
+    cancel_child();
+  });
+}
+
+// Output:
+// users ok at 100ms
+// orders ok at 200ms
+// handle: invoices: context deadline exceeded at 300ms
+// deadline exceeded: true
+// child: context canceled
