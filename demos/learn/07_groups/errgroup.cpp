@@ -1,0 +1,63 @@
+// gofer::error_group is Go's errgroup: the first failure cancels the group's
+// context, so the others can stop early, and wait() returns that failure (an
+// exception_ptr) once all have ended. A function fails by throwing, or by
+// returning a non-empty std::error_code.
+#include <gofer/gofer.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <ratio>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+gofer::time_point start;
+
+std::string elapsed() {
+  using tenths = std::chrono::duration<long long, std::deci>;
+  return gofer::format_duration(std::chrono::round<tenths>(gofer::since(start)));
+}
+
+// fetch takes d and then succeeds or fails, unless ctx ends first.
+std::error_code fetch(const gofer::context& ctx, const std::string& name, gofer::duration d,
+                      bool fail) {
+  switch (gofer::select(gofer::recv_case(gofer::after(d)), gofer::recv_case(ctx.done()))) {
+    case 0:
+      if (fail) throw std::runtime_error(name + ": not found");
+      std::printf("%s ok at %s\n", name.c_str(), elapsed().c_str());
+      return {};
+    default:
+      std::printf("%s stopped: %s at %s\n", name.c_str(), ctx.err().message().c_str(),
+                  elapsed().c_str());
+      return ctx.err();
+  }
+}
+
+}  // namespace
+
+int main() {
+  gofer::run([] {
+    start = gofer::now();
+    gofer::error_group g{gofer::background()};  // Go: errgroup.WithContext
+    g.go([](const gofer::context& ctx) { return fetch(ctx, "users", 100ms, false); });
+    g.go([](const gofer::context& ctx) { return fetch(ctx, "orders", 200ms, true); });
+    g.go([](const gofer::context& ctx) { return fetch(ctx, "invoices", 500ms, false); });
+    if (std::exception_ptr err = g.wait()) {
+      try {
+        std::rethrow_exception(err);
+      } catch (const std::exception& e) {
+        std::printf("wait: %s at %s\n", e.what(), elapsed().c_str());
+      }
+    }
+  });
+}
+
+// Output:
+// users ok at 100ms
+// invoices stopped: context canceled at 200ms
+// wait: orders: not found at 200ms

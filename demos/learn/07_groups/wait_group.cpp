@@ -1,0 +1,38 @@
+// A gofer::wait_group waits for a set of goroutines: add before starting
+// each one, done when it ends, wait until all have ended. It is an object,
+// as Go's is: goroutines refer to it, they do not copy it.
+#include <gofer/gofer.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <ratio>
+
+using namespace std::chrono_literals;
+
+int main() {
+  gofer::run([] {
+    const gofer::time_point start = gofer::now();
+    auto elapsed = [start] {
+      using tenths = std::chrono::duration<long long, std::deci>;
+      return gofer::format_duration(std::chrono::round<tenths>(gofer::since(start)));
+    };
+
+    gofer::wait_group wg;
+    for (int id = 1; id <= 3; ++id) {
+      wg.add(1);  // before go, so that wait cannot run before the count is up
+      gofer::go([&wg, &elapsed, id] {
+        gofer::sleep(id * 100ms);
+        std::printf("worker %d done at %s\n", id, elapsed().c_str());
+        wg.done();
+      });
+    }
+    wg.wait();
+    std::printf("all done at %s\n", elapsed().c_str());
+  });
+}
+
+// Output:
+// worker 1 done at 100ms
+// worker 2 done at 200ms
+// worker 3 done at 300ms
+// all done at 300ms
