@@ -23,6 +23,8 @@
 //   virtual_time    - run gofer's clock virtually (gofer/time.hpp): time stands
 //                     still while any goroutine can run and jumps to the next
 //                     timer when all are blocked (Go's testing/synctest).
+//                     GOFER_VIRTUAL_TIME=1 in the environment turns it on
+//                     for any program, as GODEBUG tunes a Go one.
 //   detect_deadlock - when every goroutine is blocked and no timer can wake
 //                     one, make main's blocking call throw gofer::deadlock
 //                     (and so gofer::run), with what each goroutine waits

@@ -1,8 +1,10 @@
-# cmake -DPROGRAM=<exe> -DEXPECT_STATUS=2 -DEXPECT_STDERR=<regex> -P expect_panic.cmake
+# cmake -DPROGRAM=<exe> [-DARGS=<a;b;c>] -DEXPECT_STATUS=2 -DEXPECT_STDERR=<regex>
+#       -P expect_panic.cmake
 #
-# Runs PROGRAM and passes only if it exits with EXPECT_STATUS and its stderr
-# matches EXPECT_STDERR: a Go-style panic ends the process with both.
-execute_process(COMMAND "${PROGRAM}"
+# Runs PROGRAM (with ARGS) and passes only if it exits with EXPECT_STATUS and
+# its stderr matches EXPECT_STDERR: a Go-style panic ends the process with
+# both, and so does a command line given bad flags (usage, status 2).
+execute_process(COMMAND "${PROGRAM}" ${ARGS}
   RESULT_VARIABLE status
   OUTPUT_VARIABLE out
   ERROR_VARIABLE err)

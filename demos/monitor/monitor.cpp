@@ -1,0 +1,130 @@
+// demos/monitor: the health-check monitor, built as the Go reference builds
+// it (docs/go/06_monitor/monitor.go): each check runs in its own goroutine,
+// driven by a ticker inside a for-select; a checker that finds a problem
+// says so on its own unbuffered stop channel; main waits in one select over
+// the three stop channels, says which checker found the problem, and cleans
+// up.
+//
+//   monitor                         real time: 16 s, as Go's
+//   monitor --virtual-time          the same lines at once (gofer's virtual clock)
+//   monitor --periods 1s,2s,7s --fail 2 --cleanup 4.5s --timeline run.svg
+//
+// What this shape gets wrong, and the reference points out: main stops
+// waiting, but the other checkers do not stop. Their goroutines keep running
+// (and checking) while cleanup runs; with --cleanup 4.5s they print during
+// it. cancel.cpp adds the fix.
+#include <gofer/gofer.hpp>
+
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "support.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+// A check returns nothing when all is well, or what is wrong (Go: error).
+using check = std::function<std::optional<std::string>()>;
+
+// Go: func runAtInterval(dt time.Duration, checker func() error, stop chan<- struct{})
+void run_at_interval(gofer::duration dt, check checker, gofer::send_chan<gofer::signal> stop) {
+  gofer::ticker ticker{dt};  // stopped when this goroutine returns, as by defer ticker.Stop()
+  for (;;) {
+    switch (gofer::select(gofer::recv_case(ticker.c))) {
+      case 0:
+        if (std::optional<std::string> problem = checker()) {
+          stop.send({});  // unbuffered: waits until main has heard
+          return;
+        }
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const monitor::options options = monitor::parse_options(
+      argc, argv, "The health-check monitor: three checkers, one fails; main cleans up.",
+      monitor::defaults({3s, 5s, 16s}, 3, 0s), 3);
+
+  gofer::run(
+      [&] {
+        const gofer::time_point start = gofer::now() - monitor::startup_latency;
+        monitor::timeline timeline{monitor::lane_names(options.periods), start};
+        const std::size_t main_lane = 3;
+
+        // Go: mkCheck(dt) and doomSoon: print, then report health.
+        auto make_check = [&](std::size_t checker_index) -> check {
+          const gofer::duration dt = options.periods[checker_index];
+          const bool doomed = checker_index + 1 == options.failing;
+          return [&timeline, &start, dt, doomed, checker_index]() -> std::optional<std::string> {
+            std::printf("check health %s @%s\n", gofer::format_duration(dt).c_str(),
+                        monitor::go_elapsed(start).c_str());
+            timeline.record(checker_index, doomed ? monitor::timeline::kind::check_failed
+                                                  : monitor::timeline::kind::check_ok);
+            if (doomed) return "doom";
+            return std::nullopt;
+          };
+        };
+
+        // Go: go runAtInterval(3*time.Second, mkCheck(3*time.Second), stop1),
+        // and so on; the picture also wants to know when each one returns.
+        auto start_checker = [&](std::size_t index, gofer::send_chan<gofer::signal> stop) {
+          gofer::go(
+              [&timeline, index, dt = options.periods[index], check = make_check(index), stop] {
+                run_at_interval(dt, check, stop);
+                timeline.record(index, monitor::timeline::kind::stopped);
+              });
+        };
+        auto stop1 = gofer::make_chan<gofer::signal>();
+        auto stop2 = gofer::make_chan<gofer::signal>();
+        auto stop3 = gofer::make_chan<gofer::signal>();
+        start_checker(0, stop1);
+        start_checker(1, stop2);
+        start_checker(2, stop3);
+
+        switch (gofer::select(gofer::recv_case(stop1), gofer::recv_case(stop2),
+                              gofer::recv_case(stop3))) {
+          case 0:
+            std::printf("Problem detected on first checker\n");
+            break;
+          case 1:
+            std::printf("Problem detected on second checker\n");
+            break;
+          case 2:
+            std::printf("Problem detected on third checker\n");
+            break;
+        }
+        timeline.record(main_lane, monitor::timeline::kind::detected);
+
+        // Go: cleanup(). The other checkers are still running meanwhile.
+        if (options.cleanup > 0s) {
+          std::printf("cleanup started @%s\n", monitor::go_elapsed(start).c_str());
+          timeline.record(main_lane, monitor::timeline::kind::cleanup_started);
+          gofer::sleep(options.cleanup);
+          std::printf("cleanup done @%s\n", monitor::go_elapsed(start).c_str());
+          timeline.record(main_lane, monitor::timeline::kind::cleanup_done);
+        }
+        timeline.record(main_lane, monitor::timeline::kind::stopped);
+        if (!options.timeline_path.empty()) {
+          timeline.write_svg(options.timeline_path,
+                             "monitor: one stop channel per checker, no cancellation");
+        }
+      },
+      {.virtual_time = options.virtual_time});
+}
+
+// Output:
+// check health 3s @3.0
+// check health 5s @5.0
+// check health 3s @6.0
+// check health 3s @9.0
+// check health 5s @10.
+// check health 3s @12.
+// check health 5s @15.
+// check health 3s @15.
+// check health 16s @16.
+// Problem detected on third checker

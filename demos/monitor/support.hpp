@@ -1,0 +1,82 @@
+// What the monitor programs share and the Go reference keeps out of sight:
+// command-line flags, Go's way of printing elapsed time, and the timeline
+// picture. The programs themselves (monitor.cpp, serial.cpp, cancel.cpp,
+// tasks.cpp) hold only the concurrency, so each reads like its Go or Python
+// twin under docs/go/06_monitor and docs/python/06_monitor.
+#pragma once
+
+#include <gofer/time.hpp>
+
+#include <cstddef>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace monitor {
+
+// The flags every monitor program takes. Bad flags print the usage on
+// stderr and exit with status 2, as Go's flag package does.
+struct options {
+  bool virtual_time = false;             // --virtual-time
+  std::vector<gofer::duration> periods;  // --periods 3s,5s,16s (one per checker)
+  std::size_t failing = 0;               // --fail N: checker N (1-based) finds a problem
+  gofer::duration cleanup{};             // --cleanup D: how long cleanup takes
+  std::string timeline_path;             // --timeline FILE: write an SVG of the run
+};
+
+// The defaults a program offers: its periods, the checker that fails (0:
+// the program has no --fail flag) and how long its cleanup takes.
+options defaults(std::vector<gofer::duration> periods, std::size_t failing,
+                 gofer::duration cleanup);
+
+// Parses argv. `defaults` supplies the values used when a flag is absent;
+// `checkers` is how many periods the program wants (0: any number). With
+// one checker (serial.cpp), --fail counts checks instead of checkers.
+options parse_options(int argc, char** argv, const char* description, const options& defaults,
+                      std::size_t checkers);
+
+// The reference prints elapsed time with fmt.Printf("@%.3s", time.Since(start)):
+// a Duration formatted as a string ("3.000123456s") and cut to three
+// characters ("3.0"; "10.000…s" gives "10."). This does the same.
+std::string go_elapsed(gofer::time_point start);
+
+// Go reads the clock (start := time.Now()) before it starts the checkers, and
+// each ticker starts a few microseconds later, so its ticks land just after
+// 3s, 6s, ... and print as "3.0". On gofer's virtual clock starting takes no
+// time, the elapsed time would be exactly 3s and print as "3s"; the programs
+// date their start this much earlier to stand for that latency, so the
+// virtual and the real clock print Go's lines alike.
+inline constexpr gofer::duration startup_latency = std::chrono::microseconds(1);
+
+// The timeline's lanes: "checker 1 (3s)", ... and "main", last.
+std::vector<std::string> lane_names(const std::vector<gofer::duration>& periods);
+
+// "first", "second", ... as the reference's messages say.
+std::string ordinal(std::size_t one_based);
+
+// What happened when, for the timeline picture. Goroutines record into one
+// timeline; a std::mutex is enough (held for a push_back, never across a
+// blocking gofer call).
+class timeline {
+ public:
+  enum class kind { check_ok, check_failed, stopped, detected, cleanup_started, cleanup_done };
+
+  timeline(std::vector<std::string> lanes, gofer::time_point start);
+
+  void record(std::size_t lane, kind what);
+  // Writes the picture as SVG; the end of the run is the last event.
+  void write_svg(const std::string& path, const std::string& title) const;
+
+ private:
+  struct event {
+    std::size_t lane;
+    kind what;
+    gofer::duration at;
+  };
+  std::vector<std::string> lanes_;
+  gofer::time_point start_;
+  mutable std::mutex lock_;  // guards events_
+  std::vector<event> events_;
+};
+
+}  // namespace monitor

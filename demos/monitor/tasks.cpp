@@ -1,0 +1,116 @@
+// demos/monitor, step 4: the asyncio shape (docs/python/06_monitor/monitor.py).
+// Each checker is a task that returns a feedback object when it finds a
+// problem; main waits for the first task to complete (asyncio.wait with
+// FIRST_COMPLETED), cancels the pending ones, reads the feedback and cleans
+// up. Where the Go shape talks over channels, this one returns a value.
+//
+//   tasks [--virtual-time] [--periods 3s,5s,16s] [--fail 3] [--cleanup 2s]
+//         [--timeline FILE]
+#include <gofer/gofer.hpp>
+
+#include <cstdio>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "support.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+// What a checker hands back to main: which one, and what it found.
+struct feedback {
+  std::size_t checker = 0;  // 1-based
+  std::string problem;
+  std::string at;  // elapsed time, as Go prints it
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const monitor::options options = monitor::parse_options(
+      argc, argv, "The monitor in asyncio's shape: tasks, wait(first_completed), cancel.",
+      monitor::defaults({3s, 5s, 16s}, 3, 2s), 0);
+
+  gofer::run(
+      [&] {
+        const gofer::time_point start = gofer::now() - monitor::startup_latency;
+        monitor::timeline timeline{monitor::lane_names(options.periods), start};
+        const std::size_t main_lane = options.periods.size();
+
+        // Python: async def run_at_interval(dt, checker) -> Feedback
+        auto run_at_interval = [&](std::size_t index) {
+          return [&, index](const gofer::context& ctx) -> feedback {
+            const gofer::duration dt = options.periods[index];
+            gofer::ticker ticker{dt};
+            for (;;) {
+              switch (gofer::select(gofer::recv_case(ticker.c), gofer::recv_case(ctx.done()))) {
+                case 0: {
+                  const std::string at = monitor::go_elapsed(start);
+                  std::printf("check health %s @%s\n", gofer::format_duration(dt).c_str(),
+                              at.c_str());
+                  if (index + 1 == options.failing) {
+                    timeline.record(index, monitor::timeline::kind::check_failed);
+                    timeline.record(index, monitor::timeline::kind::stopped);
+                    return {index + 1, "doom", at};
+                  }
+                  timeline.record(index, monitor::timeline::kind::check_ok);
+                  break;
+                }
+                case 1:  // cancelled: asyncio raises CancelledError at the await
+                  std::printf("checker %zu cancelled @%s\n", index + 1,
+                              monitor::go_elapsed(start).c_str());
+                  timeline.record(index, monitor::timeline::kind::stopped);
+                  throw std::system_error(ctx.err());
+              }
+            }
+          };
+        };
+
+        std::vector<gofer::task<feedback>> checkers;
+        for (std::size_t index = 0; index < options.periods.size(); ++index) {
+          checkers.push_back(gofer::spawn(run_at_interval(index)));
+        }
+
+        auto [done, pending] = gofer::wait(checkers, gofer::return_when::first_completed);
+        for (const gofer::task<feedback>& task : pending)
+          task.cancel();
+        for (const gofer::task<feedback>& task : pending)
+          task.wait();  // let them finish
+
+        const feedback found = done.front().get();
+        std::printf("Problem detected on %s checker: %s @%s\n",
+                    monitor::ordinal(found.checker).c_str(), found.problem.c_str(),
+                    found.at.c_str());
+        timeline.record(main_lane, monitor::timeline::kind::detected);
+
+        std::printf("cleanup started @%s\n", monitor::go_elapsed(start).c_str());
+        timeline.record(main_lane, monitor::timeline::kind::cleanup_started);
+        gofer::sleep(options.cleanup);
+        std::printf("cleanup done @%s\n", monitor::go_elapsed(start).c_str());
+        timeline.record(main_lane, monitor::timeline::kind::cleanup_done);
+        timeline.record(main_lane, monitor::timeline::kind::stopped);
+        if (!options.timeline_path.empty()) {
+          timeline.write_svg(options.timeline_path,
+                             "tasks: wait(first_completed), then cancel the pending");
+        }
+      },
+      {.virtual_time = options.virtual_time});
+}
+
+// Output:
+// check health 3s @3.0
+// check health 5s @5.0
+// check health 3s @6.0
+// check health 3s @9.0
+// check health 5s @10.
+// check health 3s @12.
+// check health 5s @15.
+// check health 3s @15.
+// check health 16s @16.
+// checker 2 cancelled @16.
+// checker 1 cancelled @16.
+// Problem detected on third checker: doom @16.
+// cleanup started @16.
+// cleanup done @18.
