@@ -128,3 +128,19 @@ int main(int argc, char** argv) {
 // check health 3s @15.
 // check health 16s @16.
 // Problem detected on third checker
+
+// Output with --cleanup 4.5s:
+// check health 3s @3.0
+// check health 5s @5.0
+// check health 3s @6.0
+// check health 3s @9.0
+// check health 5s @10.
+// check health 3s @12.
+// check health 5s @15.
+// check health 3s @15.
+// check health 16s @16.
+// Problem detected on third checker
+// cleanup started @16.
+// check health 3s @18.
+// check health 5s @20.
+// cleanup done @20.

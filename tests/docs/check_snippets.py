@@ -29,7 +29,7 @@ SOURCES = {
     "go": (("docs/go", "bench/go"), (".go",), "// "),
     "python": (("docs/python", "bench/python", "tests"), (".py",), "# "),
 }
-OUTPUT_HEADER = re.compile(r"^(?://|#) ?(Output|Unordered output)( \([^)]*\))?:$")
+OUTPUT_HEADER = re.compile(r"^(?://|#) ?(Output|Unordered output)( with .+?)?( \([^)]*\))?:$")
 EXAMPLE_FOLDERS = ("demos", "docs/go", "docs/python")
 
 

@@ -9,13 +9,15 @@ Python):
     // Output:                      lines must match, in order
     // Unordered output:            the same lines, in any order
     // Output (varies, e.g. timings): run it, but do not compare
+    // Output with --cleanup 4.5s:  what it prints given those arguments
+                                    (checked by a run with --variant)
 
 followed by one comment line per output line (the comment marker and one
 space are stripped; trailing spaces are ignored). The block ends at the first
 line that is not a comment. An optional `// Exit status: N` line anywhere in
 the file expects that status instead of 0 (a Go panic exits with 2).
 
-Usage: run_example.py --source FILE [--timeout SECONDS] -- COMMAND...
+Usage: run_example.py --source FILE [--variant ARGS] [--timeout SECONDS] -- COMMAND...
 The command runs with the current environment; the caller sets what it needs
 (CMake sets GOFER_VIRTUAL_TIME=1 for C++ examples, so they run on the virtual
 clock and print the same thing every time).
@@ -26,12 +28,14 @@ import re
 import subprocess
 import sys
 
-HEADER = re.compile(r"^(?://|#) ?(Output|Unordered output)( \(([^)]*)\))?:\s*$")
+HEADER = re.compile(
+    r"^(?://|#) ?(Output|Unordered output)(?: with (.+?))?( \(([^)]*)\))?:\s*$")
 EXIT_STATUS = re.compile(r"^(?://|#) ?Exit status: (\d+)\s*$")
 
 
-def expected_output(source: pathlib.Path):
-    """Returns (lines, unordered, checked, exit status) from the comment."""
+def expected_output(source: pathlib.Path, variant: str):
+    """Returns (lines, unordered, checked, exit status) from the comment
+    block for `variant` (the arguments it names; "" for the plain block)."""
     lines = source.read_text(encoding="utf-8").splitlines()
     status = 0
     for line in lines:
@@ -40,7 +44,7 @@ def expected_output(source: pathlib.Path):
             status = int(match.group(1))
     for index, line in enumerate(lines):
         match = HEADER.match(line.strip())
-        if not match:
+        if not match or (match.group(2) or "") != variant:
             continue
         marker = "#" if line.strip().startswith("#") else "//"
         wanted = []
@@ -51,19 +55,22 @@ def expected_output(source: pathlib.Path):
             text = body[len(marker):]
             wanted.append((text[1:] if text.startswith(" ") else text).rstrip())
         unordered = match.group(1) == "Unordered output"
-        checked = not (match.group(3) and "varies" in match.group(3))
+        checked = not (match.group(4) and "varies" in match.group(4))
         return wanted, unordered, checked, status
-    raise SystemExit(f"{source}: no `Output:` comment; every example states its output")
+    header = f"Output with {variant}:" if variant else "Output:"
+    raise SystemExit(f"{source}: no `{header}` comment; every example states its output")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--source", required=True, type=pathlib.Path)
     parser.add_argument("--timeout", type=float, default=60)
+    parser.add_argument("--variant", default="",
+                        help="check the `Output with VARIANT:` block instead")
     parser.add_argument("command", nargs="+")
     args = parser.parse_args()
 
-    wanted, unordered, checked, want_status = expected_output(args.source)
+    wanted, unordered, checked, want_status = expected_output(args.source, args.variant)
     try:
         result = subprocess.run(args.command, capture_output=True, text=True,
                                 timeout=args.timeout)
