@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -21,17 +22,20 @@ constexpr gofer::duration period = 10ms;
 constexpr int ticks = 50;
 constexpr gofer::duration work = 2ms;  // stands for a request, a query, ...
 
-// The drift: how much later than start + ticks*period the last tick came.
-gofer::duration sleep_loop() {
+// Each tick's lateness: how much later than start + k*period tick k came.
+// The last one is the drift.
+std::vector<gofer::duration> sleep_loop() {
   const gofer::time_point start = gofer::now();
+  std::vector<gofer::duration> late;
   for (int k = 1; k <= ticks; ++k) {
     gofer::sleep(work);
     gofer::sleep(period);
+    late.push_back(gofer::since(start) - k * period);
   }
-  return gofer::since(start) - ticks * period;
+  return late;
 }
 
-// Each tick's lateness; the last one is the drift.
+// The same for a ticker.
 std::vector<gofer::duration> ticker_loop() {
   const gofer::time_point start = gofer::now();
   gofer::ticker ticker{period};
@@ -50,14 +54,22 @@ double ms(gofer::duration d) {
 
 }  // namespace
 
-int main() {
-  gofer::run([] {
-    std::printf("sleep loop: %d ticks of 10ms, drift %.1fms\n", ticks, ms(sleep_loop()));
-    std::vector<gofer::duration> late = ticker_loop();
-    const gofer::duration drift = late.back();
-    std::sort(late.begin(), late.end());
+int main(int argc, char** argv) {
+  // --trace also prints each tick's lateness in both loops, for
+  // docs/learn/plot_drift.py.
+  const bool trace = argc > 1 && std::strcmp(argv[1], "--trace") == 0;
+  gofer::run([trace] {
+    const std::vector<gofer::duration> sleep_late = sleep_loop();
+    std::printf("sleep loop: %d ticks of 10ms, drift %.1fms\n", ticks, ms(sleep_late.back()));
+    const std::vector<gofer::duration> ticker_late = ticker_loop();
+    std::vector<gofer::duration> sorted = ticker_late;
+    std::sort(sorted.begin(), sorted.end());
     std::printf("ticker:     %d ticks of 10ms, drift %.1fms (lateness p50 %.1fms, max %.1fms)\n",
-                ticks, ms(drift), ms(late[ticks / 2]), ms(late.back()));
+                ticks, ms(ticker_late.back()), ms(sorted[ticks / 2]), ms(sorted.back()));
+    if (trace) {
+      for (int k = 0; k < ticks; ++k)
+        std::printf("tick %d %.3f %.3f\n", k + 1, ms(sleep_late[k]), ms(ticker_late[k]));
+    }
   });
 }
 
