@@ -23,9 +23,10 @@ WORK_MS = 2.0  # the example's work per tick
 
 
 def measure(binary):
-    env = {k: v for k, v in os.environ.items() if k != "GOFER_VIRTUAL_TIME"}
-    out = subprocess.run([binary, "--trace"], capture_output=True, text=True,
-                         check=True, env=env).stdout
+    env = dict(os.environ)
+    env.pop("GOFER_VIRTUAL_TIME", None)  # real time, not the virtual clock
+    out = subprocess.run([binary, "--trace"], capture_output=True,
+                         text=True, check=True, env=env).stdout
     ticks, sleep_ms, ticker_ms, summary = [], [], [], []
     for line in out.splitlines():
         fields = line.split()
@@ -38,6 +39,15 @@ def measure(binary):
     return ticks, sleep_ms, ticker_ms, summary
 
 
+def tag(name, text=None, **attrs):
+    """One SVG element; attribute names use _ for -, as in stroke_width."""
+    fields = " ".join(f'{key.replace("_", "-")}="{value}"'
+                      for key, value in attrs.items())
+    if text is None:
+        return f"<{name} {fields}/>"
+    return f"<{name} {fields}>{text}</{name}>"
+
+
 def svg(ticks, sleep_ms, ticker_ms, summary):
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
@@ -45,54 +55,56 @@ def svg(ticks, sleep_ms, ticker_ms, summary):
     y_max = max(20.0, (int(max(sleep_ms) / 20) + 1) * 20.0)  # a round top
 
     def x(k):
-        return LEFT + plot_w * k / x_max
+        return round(LEFT + plot_w * k / x_max, 1)
 
     def y(ms):
-        return TOP + plot_h * (1 - ms / y_max)
+        return round(TOP + plot_h * (1 - ms / y_max), 1)
 
-    def polyline(values, colour, dash=""):
-        points = " ".join(f"{x(k):.1f},{y(v):.1f}" for k, v in zip(ticks, values))
-        extra = f' stroke-dasharray="{dash}"' if dash else ""
-        return (f'<polyline fill="none" stroke="{colour}" stroke-width="2"{extra} '
-                f'points="{points}"/>')
+    def polyline(values, colour, dash="none"):
+        points = " ".join(f"{x(k)},{y(v)}" for k, v in zip(ticks, values))
+        return tag("polyline", fill="none", stroke=colour, stroke_width=2,
+                   stroke_dasharray=dash, points=points)
 
+    bottom = TOP + plot_h
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="12">',
-        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
-        f'<text x="{WIDTH / 2}" y="20" text-anchor="middle" font-size="14">'
-        "Lateness of tick k, 10ms period, 2ms of work per tick (gofer, real time)</text>",
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" '
+        f'height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        'font-family="sans-serif" font-size="12">',
+        tag("rect", width=WIDTH, height=HEIGHT, fill="white"),
+        tag("text", "Lateness of tick k, 10ms period, 2ms of work per tick "
+            "(gofer, real time)", x=WIDTH / 2, y=20, text_anchor="middle",
+            font_size=14),
     ]
-    for step in range(0, int(y_max) + 1, 20):  # horizontal grid and y labels
-        parts.append(f'<line x1="{LEFT}" y1="{y(step):.1f}" x2="{WIDTH - RIGHT}" '
-                     f'y2="{y(step):.1f}" stroke="#ddd"/>')
-        parts.append(f'<text x="{LEFT - 6}" y="{y(step) + 4:.1f}" '
-                     f'text-anchor="end">{step}</text>')
+    for step in range(0, int(y_max) + 1, 20):  # horizontal grid, y labels
+        parts.append(tag("line", x1=LEFT, y1=y(step), x2=WIDTH - RIGHT,
+                         y2=y(step), stroke="#ddd"))
+        parts.append(tag("text", step, x=LEFT - 6, y=y(step) + 4,
+                         text_anchor="end"))
     for k in range(0, x_max + 1, 10):  # x labels
-        parts.append(f'<text x="{x(k):.1f}" y="{TOP + plot_h + 16}" '
-                     f'text-anchor="middle">{k}</text>')
+        parts.append(tag("text", k, x=x(k), y=bottom + 16,
+                         text_anchor="middle"))
+    middle = TOP + plot_h / 2
     parts += [
-        f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" '
-        f'y2="{TOP + plot_h}" stroke="black"/>',
-        f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}" stroke="black"/>',
-        f'<text x="{LEFT + plot_w / 2}" y="{HEIGHT - 12}" text-anchor="middle">'
-        "tick k</text>",
-        f'<text x="16" y="{TOP + plot_h / 2}" text-anchor="middle" '
-        f'transform="rotate(-90 16 {TOP + plot_h / 2})">'
-        "ms later than start + k × 10ms</text>",
+        tag("line", x1=LEFT, y1=bottom, x2=WIDTH - RIGHT, y2=bottom,
+            stroke="black"),
+        tag("line", x1=LEFT, y1=TOP, x2=LEFT, y2=bottom, stroke="black"),
+        tag("text", "tick k", x=LEFT + plot_w / 2, y=HEIGHT - 12,
+            text_anchor="middle"),
+        tag("text", "ms later than start + k × 10ms", x=16, y=middle,
+            text_anchor="middle", transform=f"rotate(-90 16 {middle})"),
         polyline([k * WORK_MS for k in ticks], "#999", "4 4"),
         polyline(sleep_ms, "#d62728"),
         polyline(ticker_ms, "#1f77b4"),
     ]
-    legend = [("#d62728", "", summary[0] if summary else "sleep loop"),
+    legend = [("#d62728", "none", summary[0] if summary else "sleep loop"),
               ("#999", "4 4", "the work alone, k × 2ms"),
-              ("#1f77b4", "", summary[1] if len(summary) > 1 else "ticker")]
+              ("#1f77b4", "none", summary[1] if summary[1:] else "ticker")]
     for row, (colour, dash, label) in enumerate(legend):
         ly = TOP + 14 + row * 18
-        extra = f' stroke-dasharray="{dash}"' if dash else ""
-        parts.append(f'<line x1="{LEFT + 12}" y1="{ly - 4}" x2="{LEFT + 40}" y2="{ly - 4}" '
-                     f'stroke="{colour}" stroke-width="2"{extra}/>')
-        parts.append(f'<text x="{LEFT + 46}" y="{ly}">{" ".join(label.split())}</text>')
+        parts.append(tag("line", x1=LEFT + 12, y1=ly - 4, x2=LEFT + 40,
+                         y2=ly - 4, stroke=colour, stroke_width=2,
+                         stroke_dasharray=dash))
+        parts.append(tag("text", " ".join(label.split()), x=LEFT + 46, y=ly))
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
@@ -100,8 +112,8 @@ def svg(ticks, sleep_ms, ticker_ms, summary):
 def main():
     if len(sys.argv) not in (2, 3):
         sys.exit(__doc__)
-    output = pathlib.Path(sys.argv[2] if len(sys.argv) == 3
-                          else pathlib.Path(__file__).with_name("drift.svg"))
+    default = pathlib.Path(__file__).with_name("drift.svg")
+    output = pathlib.Path(sys.argv[2]) if len(sys.argv) == 3 else default
     output.write_text(svg(*measure(sys.argv[1])), encoding="utf-8")
     print(f"wrote {output}")
 

@@ -12,16 +12,17 @@ async def job(name, seconds, fail=False):
 
 
 async def main():
-    tasks = [
-        asyncio.create_task(job("a", 0.1), name="a"),
-        asyncio.create_task(job("b", 0.2, fail=True), name="b"),
-        asyncio.create_task(job("c", 0.5), name="c"),
-    ]
-    done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+    def start(name, seconds, fail=False):
+        return asyncio.create_task(job(name, seconds, fail), name=name)
+
+    tasks = [start("a", 0.1), start("b", 0.2, fail=True), start("c", 0.5)]
+    done, pending = await asyncio.wait(
+        tasks, return_when=asyncio.FIRST_EXCEPTION)
     print("done:", sorted(t.get_name() for t in done))
     print("pending:", sorted(t.get_name() for t in pending))
     for t in sorted(done, key=lambda t: t.get_name()):
-        print(t.get_name(), "->", repr(t.exception()) if t.exception() else t.result())
+        outcome = repr(t.exception()) if t.exception() else t.result()
+        print(t.get_name(), "->", outcome)
     for t in pending:
         t.cancel()
     await asyncio.gather(*pending, return_exceptions=True)  # let them finish

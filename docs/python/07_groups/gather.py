@@ -19,10 +19,12 @@ async def check(x):
 
 
 async def main():
-    results = await asyncio.gather(square(1, 0.3), square(2, 0.1), square(3, 0.2))
+    results = await asyncio.gather(
+        square(1, 0.3), square(2, 0.1), square(3, 0.2))
     print("results:", results)
 
-    results = await asyncio.gather(check(1), check(2), check(3), return_exceptions=True)
+    results = await asyncio.gather(
+        check(1), check(2), check(3), return_exceptions=True)
     print("with return_exceptions:", results)
     try:
         await asyncio.gather(check(1), check(2), check(3))
