@@ -12,7 +12,8 @@ async def main():
     a.put_nowait("x")
     b.put_nowait("y")
     gets = {asyncio.create_task(a.get()), asyncio.create_task(b.get())}
-    done, pending = await asyncio.wait(gets, return_when=asyncio.FIRST_COMPLETED)
+    done, pending = await asyncio.wait(
+        gets, return_when=asyncio.FIRST_COMPLETED)
     print(f"done: {len(done)}, pending: {len(pending)}")
     handled = [done.pop().result()]
     for task in pending:
@@ -25,7 +26,8 @@ async def main():
     a.put_nowait("x")
     b.put_nowait("y")
     gets = {asyncio.create_task(a.get()), asyncio.create_task(b.get())}
-    done, pending = await asyncio.wait(gets, return_when=asyncio.FIRST_COMPLETED)
+    done, pending = await asyncio.wait(
+        gets, return_when=asyncio.FIRST_COMPLETED)
     handled = sorted(task.result() for task in done)
     print(f"handled {handled}")
 
