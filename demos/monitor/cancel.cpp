@@ -20,11 +20,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-using check = std::function<std::optional<std::string>()>;
-
 // Go: func runAtInterval(dt, checker, stop chan<- struct{}, cancel <-chan struct{})
-void run_at_interval(gofer::duration dt, check checker, gofer::send_chan<gofer::signal> stop,
-                     gofer::recv_chan<gofer::signal> cancel) {
+void run_at_interval(gofer::duration dt, monitor::check checker,
+                     gofer::send_chan<gofer::signal> stop, gofer::recv_chan<gofer::signal> cancel) {
   gofer::ticker ticker{dt};
   for (;;) {
     switch (gofer::select(gofer::recv_case(ticker.c), gofer::recv_case(cancel))) {
@@ -55,24 +53,11 @@ int main(int argc, char** argv) {
         monitor::timeline timeline{monitor::lane_names(options.periods), start};
         const std::size_t main_lane = options.periods.size();
 
-        auto make_check = [&](std::size_t index) -> check {
-          const gofer::duration dt = options.periods[index];
-          const bool doomed = index + 1 == options.failing;
-          return [&timeline, &start, dt, doomed, index]() -> std::optional<std::string> {
-            std::printf("check health %s @%s\n", gofer::format_duration(dt).c_str(),
-                        monitor::go_elapsed(start).c_str());
-            timeline.record(index, doomed ? monitor::timeline::kind::check_failed
-                                          : monitor::timeline::kind::check_ok);
-            if (doomed) return "doom";
-            return std::nullopt;
-          };
-        };
-
         auto cancel = gofer::make_chan<gofer::signal>();
         gofer::wait_group running;
         auto start_checker = [&](std::size_t index, gofer::send_chan<gofer::signal> stop) {
           running.add(1);
-          gofer::go([&, index, stop, check = make_check(index)] {
+          gofer::go([&, index, stop, check = monitor::make_check(options, index, timeline, start)] {
             run_at_interval(options.periods[index], check, stop, cancel);
             std::printf("checker %zu stopped @%s\n", index + 1, monitor::go_elapsed(start).c_str());
             timeline.record(index, monitor::timeline::kind::stopped);
@@ -94,12 +79,7 @@ int main(int argc, char** argv) {
         cancel.close();  // every checker's select sees it
         running.wait();  // and returns before cleanup starts
 
-        std::printf("cleanup started @%s\n", monitor::go_elapsed(start).c_str());
-        timeline.record(main_lane, monitor::timeline::kind::cleanup_started);
-        gofer::sleep(options.cleanup);
-        std::printf("cleanup done @%s\n", monitor::go_elapsed(start).c_str());
-        timeline.record(main_lane, monitor::timeline::kind::cleanup_done);
-        timeline.record(main_lane, monitor::timeline::kind::stopped);
+        monitor::cleanup(options, timeline, main_lane, start);
         if (!options.timeline_path.empty()) {
           timeline.write_svg(options.timeline_path,
                              "cancel: a cancel channel stops every checker before cleanup");

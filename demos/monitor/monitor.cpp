@@ -26,11 +26,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// A check returns nothing when all is well, or what is wrong (Go: error).
-using check = std::function<std::optional<std::string>()>;
-
 // Go: func runAtInterval(dt time.Duration, checker func() error, stop chan<- struct{})
-void run_at_interval(gofer::duration dt, check checker, gofer::send_chan<gofer::signal> stop) {
+void run_at_interval(gofer::duration dt, monitor::check checker,
+                     gofer::send_chan<gofer::signal> stop) {
   gofer::ticker ticker{dt};  // stopped when this goroutine returns, as by defer ticker.Stop()
   for (;;) {
     switch (gofer::select(gofer::recv_case(ticker.c))) {
@@ -56,28 +54,14 @@ int main(int argc, char** argv) {
         monitor::timeline timeline{monitor::lane_names(options.periods), start};
         const std::size_t main_lane = 3;
 
-        // Go: mkCheck(dt) and doomSoon: print, then report health.
-        auto make_check = [&](std::size_t checker_index) -> check {
-          const gofer::duration dt = options.periods[checker_index];
-          const bool doomed = checker_index + 1 == options.failing;
-          return [&timeline, &start, dt, doomed, checker_index]() -> std::optional<std::string> {
-            std::printf("check health %s @%s\n", gofer::format_duration(dt).c_str(),
-                        monitor::go_elapsed(start).c_str());
-            timeline.record(checker_index, doomed ? monitor::timeline::kind::check_failed
-                                                  : monitor::timeline::kind::check_ok);
-            if (doomed) return "doom";
-            return std::nullopt;
-          };
-        };
-
         // Go: go runAtInterval(3*time.Second, mkCheck(3*time.Second), stop1),
         // and so on; the picture also wants to know when each one returns.
         auto start_checker = [&](std::size_t index, gofer::send_chan<gofer::signal> stop) {
-          gofer::go(
-              [&timeline, index, dt = options.periods[index], check = make_check(index), stop] {
-                run_at_interval(dt, check, stop);
-                timeline.record(index, monitor::timeline::kind::stopped);
-              });
+          gofer::go([&timeline, index, dt = options.periods[index],
+                     check = monitor::make_check(options, index, timeline, start), stop] {
+            run_at_interval(dt, check, stop);
+            timeline.record(index, monitor::timeline::kind::stopped);
+          });
         };
         auto stop1 = gofer::make_chan<gofer::signal>();
         auto stop2 = gofer::make_chan<gofer::signal>();
@@ -101,14 +85,7 @@ int main(int argc, char** argv) {
         timeline.record(main_lane, monitor::timeline::kind::detected);
 
         // Go: cleanup(). The other checkers are still running meanwhile.
-        if (options.cleanup > 0s) {
-          std::printf("cleanup started @%s\n", monitor::go_elapsed(start).c_str());
-          timeline.record(main_lane, monitor::timeline::kind::cleanup_started);
-          gofer::sleep(options.cleanup);
-          std::printf("cleanup done @%s\n", monitor::go_elapsed(start).c_str());
-          timeline.record(main_lane, monitor::timeline::kind::cleanup_done);
-        }
-        timeline.record(main_lane, monitor::timeline::kind::stopped);
+        monitor::cleanup(options, timeline, main_lane, start);
         if (!options.timeline_path.empty()) {
           timeline.write_svg(options.timeline_path,
                              "monitor: one stop channel per checker, no cancellation");

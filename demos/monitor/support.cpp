@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <stdexcept>
 #include <string>
@@ -105,6 +106,31 @@ options parse_options(int argc, char** argv, const char* description, const opti
 
 std::string go_elapsed(gofer::time_point start) {
   return gofer::format_duration(gofer::since(start)).substr(0, 3);
+}
+
+check make_check(const options& options, std::size_t index, timeline& timeline,
+                 gofer::time_point start) {
+  const gofer::duration dt = options.periods[index];
+  const bool doomed = index + 1 == options.failing;
+  return [&timeline, start, dt, doomed, index]() -> std::optional<std::string> {
+    std::printf("check health %s @%s\n", gofer::format_duration(dt).c_str(),
+                go_elapsed(start).c_str());
+    timeline.record(index, doomed ? timeline::kind::check_failed : timeline::kind::check_ok);
+    if (doomed) return "doom";
+    return std::nullopt;
+  };
+}
+
+void cleanup(const options& options, timeline& timeline, std::size_t lane,
+             gofer::time_point start) {
+  if (options.cleanup > gofer::duration::zero()) {
+    std::printf("cleanup started @%s\n", go_elapsed(start).c_str());
+    timeline.record(lane, timeline::kind::cleanup_started);
+    gofer::sleep(options.cleanup);
+    std::printf("cleanup done @%s\n", go_elapsed(start).c_str());
+    timeline.record(lane, timeline::kind::cleanup_done);
+  }
+  timeline.record(lane, timeline::kind::stopped);
 }
 
 std::vector<std::string> lane_names(const std::vector<gofer::duration>& periods) {

@@ -8,7 +8,9 @@
 #include <gofer/time.hpp>
 
 #include <cstddef>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -78,5 +80,18 @@ class timeline {
   mutable std::mutex lock_;  // guards events_
   std::vector<event> events_;
 };
+
+// A check returns nothing when all is well, or what is wrong (Go: error).
+using check = std::function<std::optional<std::string>()>;
+
+// Go: mkCheck(dt) and doomSoon. The check of checker `index` prints
+// "check health <period> @<elapsed>", marks the timeline, and reports a
+// problem ("doom") if it is the failing checker (--fail).
+check make_check(const options& options, std::size_t index, timeline& timeline,
+                 gofer::time_point start);
+
+// Go: cleanup(). Takes --cleanup's time; says when it starts and ends, when
+// that time is not zero, and marks the timeline's lane `lane`.
+void cleanup(const options& options, timeline& timeline, std::size_t lane, gofer::time_point start);
 
 }  // namespace monitor

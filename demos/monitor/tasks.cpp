@@ -9,6 +9,7 @@
 #include <gofer/gofer.hpp>
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -42,22 +43,16 @@ int main(int argc, char** argv) {
         // Python: async def run_at_interval(dt, checker) -> Feedback
         auto run_at_interval = [&](std::size_t index) {
           return [&, index](const gofer::context& ctx) -> feedback {
-            const gofer::duration dt = options.periods[index];
-            gofer::ticker ticker{dt};
+            const monitor::check checker = monitor::make_check(options, index, timeline, start);
+            gofer::ticker ticker{options.periods[index]};
             for (;;) {
               switch (gofer::select(gofer::recv_case(ticker.c), gofer::recv_case(ctx.done()))) {
-                case 0: {
-                  const std::string at = monitor::go_elapsed(start);
-                  std::printf("check health %s @%s\n", gofer::format_duration(dt).c_str(),
-                              at.c_str());
-                  if (index + 1 == options.failing) {
-                    timeline.record(index, monitor::timeline::kind::check_failed);
+                case 0:
+                  if (std::optional<std::string> problem = checker()) {
                     timeline.record(index, monitor::timeline::kind::stopped);
-                    return {index + 1, "doom", at};
+                    return {index + 1, *problem, monitor::go_elapsed(start)};
                   }
-                  timeline.record(index, monitor::timeline::kind::check_ok);
                   break;
-                }
                 case 1:  // cancelled: asyncio raises CancelledError at the await
                   std::printf("checker %zu cancelled @%s\n", index + 1,
                               monitor::go_elapsed(start).c_str());
@@ -85,12 +80,7 @@ int main(int argc, char** argv) {
                     found.at.c_str());
         timeline.record(main_lane, monitor::timeline::kind::detected);
 
-        std::printf("cleanup started @%s\n", monitor::go_elapsed(start).c_str());
-        timeline.record(main_lane, monitor::timeline::kind::cleanup_started);
-        gofer::sleep(options.cleanup);
-        std::printf("cleanup done @%s\n", monitor::go_elapsed(start).c_str());
-        timeline.record(main_lane, monitor::timeline::kind::cleanup_done);
-        timeline.record(main_lane, monitor::timeline::kind::stopped);
+        monitor::cleanup(options, timeline, main_lane, start);
         if (!options.timeline_path.empty()) {
           timeline.write_svg(options.timeline_path,
                              "tasks: wait(first_completed), then cancel the pending");
