@@ -73,10 +73,31 @@ wait_queue& queue_of(select_case& c) noexcept {
   return c.is_send ? c.chan->sendq_ : c.chan->recvq_;
 }
 
+// One case and a default: Go compiles this select into a plain non-blocking
+// send or receive (selectnbsend, selectnbrecv), with no poll order to draw
+// and no lock order to sort, and so does this. The outcome is the one the
+// general path would give: the case if it is ready, else the default.
+std::size_t select_nonblocking(select_case* const* cases) {
+  const std::size_t case_index = cases[0] == nullptr ? 1 : 0;
+  const std::size_t default_index = 1 - case_index;
+  select_case& c = *cases[case_index];
+  if (c.chan == nullptr) return default_index;  // a nil channel is never ready
+  spinlock_lock lock{c.chan->lock_};
+  const op_result result = c.try_locked(c);
+  lock.unlock();
+  if (result.status == op_status::not_ready) return default_index;
+  if (result.to_wake != nullptr) wake(*result.to_wake->owner, &c.chan->lock_);
+  if (result.status == op_status::closed) throw send_on_closed_channel();
+  return case_index;
+}
+
 }  // namespace
 
 std::size_t select(select_case* const* cases, std::uint16_t count, std::uint16_t* scratch) {
   constexpr std::size_t no_default = std::numeric_limits<std::size_t>::max();
+  if (count == 2 && (cases[0] == nullptr) != (cases[1] == nullptr)) {
+    return select_nonblocking(cases);
+  }
   std::uint16_t* const poll_order = scratch;
   std::uint16_t* const lock_order = scratch + count;
 

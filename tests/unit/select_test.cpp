@@ -163,6 +163,32 @@ TEST_CASE("default runs only if no other case is ready") {
   });
 }
 
+TEST_CASE("one case and a default: a non-blocking send or receive, waking a waiting peer") {
+  // Go compiles this shape to selectnbsend/selectnbrecv; gofer takes a short
+  // path for it too, which must behave exactly as the general select.
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          auto unbuffered = make_chan<int>();
+          int v = 0;
+          CHECK(select(recv_case(unbuffered, v), default_case()) == 1);
+          CHECK(select(default_case(), send_case(unbuffered, 1)) == 0);
+
+          auto received = make_chan<int>(1);
+          gofer::go([=] { received.send(unbuffered.recv().value); });
+          while (select(send_case(unbuffered, 7), default_case()) != 0)
+            gofer::yield();  // until the receiver waits
+          CHECK(received.recv().value == 7);
+
+          gofer::go([=] { unbuffered.send(8); });
+          while (select(default_case(), recv_case(unbuffered, v)) != 1)
+            gofer::yield();  // until the sender waits
+          CHECK(v == 8);
+        },
+        options);
+  });
+}
+
 TEST_CASE("a case on a nil channel is never chosen") {
   for_each_scheduler([](const gofer::run_options& options) {
     gofer::run(
