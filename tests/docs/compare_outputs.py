@@ -10,8 +10,9 @@ these:
   - the text after `@` (the elapsed time), which in real time carries a few
     microseconds or milliseconds of jitter ("@501" for "@500");
   - the order of lines printed at the same instant: in the reference, lines
-    with the same `@` text form a group, and the other program must print
-    the same lines as that group, in any order, before moving on. (Events due
+    with the same `@` text form a group (a line without one belongs to the
+    instant of the line before it), and the other program must print the
+    same lines as that group, in any order, before moving on. (Events due
     at the same instant in Go or Python come in whichever order their
     goroutines or tasks happen to run.)
 
@@ -35,12 +36,14 @@ def run(command: str):
 
 
 def groups(lines):
-    """Consecutive lines with the same `@` text (or none), masked."""
+    """Consecutive lines printed at one instant, masked. A line's instant is
+    its `@` text; a line without one ("Problem detected ...") happens at the
+    instant of the line before it."""
     grouped, key = [], object()
     for line in lines:
         match = AT.search(line)
-        this_key = match.group(0) if match else None
-        if not grouped or this_key != key or this_key is None:
+        this_key = match.group(0) if match else key
+        if not grouped or this_key != key:
             grouped.append([])
         grouped[-1].append(AT.sub("@", line))
         key = this_key
