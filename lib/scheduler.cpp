@@ -20,6 +20,10 @@ thread_local gofer_algorithm* this_thread_worker = nullptr;
 // parking and waking a thread (microseconds).
 constexpr int spin_rounds = 200;
 
+// Go's local run queue holds 256: beyond that, the older half moves to the
+// global queue, and the newest goroutines run first.
+constexpr std::size_t local_queue_limit = 256;
+
 // How soon a parked worker looks again while another worker's runnext is
 // occupied (see suspend_until): rare enough to cost nothing measurable,
 // soon enough that a stranded goroutine waits well under a millisecond.
@@ -109,8 +113,47 @@ bool gofer_algorithm::push(boost::fibers::context* context, bool as_next) noexce
     }
   }
   queue_.push_back(context);
+  if (queue_.size() > local_queue_limit) overflow_locked();
   publish();
   return true;
+}
+
+void gofer_algorithm::overflow_locked() noexcept {
+  // Go: runqputslow. The older half goes to the global queue, in order; the
+  // newer half stays and runs first.
+  const auto half = static_cast<std::ptrdiff_t>(queue_.size() / 2);
+  {
+    spinlock_lock global{pool_->global_lock_};
+    pool_->global_.insert(pool_->global_.end(), queue_.begin(), queue_.begin() + half);
+    pool_->global_count_.store(pool_->global_.size(), std::memory_order_relaxed);
+  }
+  queue_.erase(queue_.begin(), queue_.begin() + half);
+}
+
+boost::fibers::context* gofer_algorithm::pop_global(bool batch) noexcept {
+  if (pool_->global_count_.load(std::memory_order_relaxed) == 0) return nullptr;
+  boost::fibers::context* taken[local_queue_limit / 2];
+  std::size_t count = 0;
+  {
+    spinlock_lock global{pool_->global_lock_};
+    auto& queue = pool_->global_;
+    // Go: globrunqget, a share for each worker, at most half a local queue.
+    const std::size_t share = batch ? queue.size() / pool_->size() + 1 : 1;
+    count = std::min({share, queue.size(), std::size(taken)});
+    for (std::size_t k = 0; k < count; ++k) {
+      taken[k] = queue.front();
+      queue.pop_front();
+    }
+    pool_->global_count_.store(queue.size(), std::memory_order_relaxed);
+  }
+  if (count == 0) return nullptr;
+  if (count > 1) {
+    spinlock_lock lock{lock_, std::defer_lock};
+    if (shared()) lock.lock();
+    queue_.insert(queue_.end(), taken + 1, taken + count);
+    publish();
+  }
+  return attach(taken[0]);
 }
 
 void gofer_algorithm::awakened(boost::fibers::context* context) noexcept {
@@ -162,10 +205,10 @@ void gofer_algorithm::schedule(boost::fibers::context* context) noexcept {
   (home_ != nullptr ? home_ : boost::fibers::context::active())->schedule(context);
 }
 
-boost::fibers::context* gofer_algorithm::pop_own() noexcept {
+boost::fibers::context* gofer_algorithm::pop_own(bool runnext_first) noexcept {
   spinlock_lock lock{lock_, std::defer_lock};
   if (shared()) lock.lock();
-  if (runnext_ != nullptr) {
+  if (runnext_ != nullptr && (runnext_first || queue_.empty())) {
     boost::fibers::context* const context = std::exchange(runnext_, nullptr);
     publish();
     return attach(context);
@@ -254,12 +297,28 @@ boost::fibers::context* gofer_algorithm::choose_next() noexcept {
   // The dispatcher is the one asking exactly when it is not waiting aside.
   const bool from_dispatcher = dispatcher_ == nullptr;
   if (from_dispatcher) pool_->hooks().poll_timers();
-  if (++picks_ % 61 == 0) {
-    if (boost::fibers::context* context = pop_pinned()) return context;
-    if (dispatcher_ != nullptr) return std::exchange(dispatcher_, nullptr);
+  // Now and then, something other than the usual order (Go: schedtick % 61).
+  // Two goroutines that hand a value back and forth put each other in
+  // runnext forever, and with it busy the queue and the global queue would
+  // never run; Go ends such a pair's shared time slice by preemption, gofer
+  // (which cannot preempt) by these turns.
+  switch (++picks_ % 61) {
+    case 0:
+      if (boost::fibers::context* context = pop_pinned()) return context;
+      if (dispatcher_ != nullptr) return std::exchange(dispatcher_, nullptr);
+      break;
+    case 20:
+      if (boost::fibers::context* context = pop_global(false)) return context;
+      break;
+    case 40:
+      if (boost::fibers::context* context = pop_own(/*runnext_first=*/false)) return context;
+      break;
+    default:
+      break;
   }
   if (boost::fibers::context* context = pop_own()) return context;
   if (boost::fibers::context* context = pop_pinned()) return context;
+  if (boost::fibers::context* context = pop_global(true)) return context;
   if (from_dispatcher) return steal(std::exchange(steal_runnext_, false));
   // Nothing else to run: the dispatcher polls for remote wake-ups and, if
   // there are none, parks the thread in suspend_until.
@@ -268,6 +327,7 @@ boost::fibers::context* gofer_algorithm::choose_next() noexcept {
 
 bool gofer_algorithm::has_own_work() noexcept {
   if (!pinned_.empty()) return true;
+  if (pool_->global_count_.load(std::memory_order_relaxed) != 0) return true;
   spinlock_lock lock{lock_};
   return runnext_ != nullptr || !queue_.empty();
 }

@@ -2,7 +2,8 @@
 // per worker thread of a runtime (private to the library).
 //
 // Go's scheduler, in the small:
-//   - Each worker has a `runnext` slot and a FIFO queue. A goroutine woken by
+//   - Each worker has a `runnext` slot and a FIFO queue of at most 256; the
+//     older half of a full queue moves to the pool's global queue. A goroutine woken by
 //     a channel operation, or just spawned, goes into the *waker's* runnext
 //     (Go: runqput(next=true)), so a ping-pong stays on one thread and pays no
 //     cross-thread wake; whatever it displaces goes to the queue's tail.
@@ -27,8 +28,9 @@
 // runs them), and a goroutine woken from another thread arrives through its
 // old thread's remote queue, whose awakened() forwards it to the waker.
 //
-// Lock order: scheduler_pool::mutex -> a worker's lock_ -> a worker's
-// wake_mutex_. Contexts are never resumed with any of them held.
+// Lock order: scheduler_pool::mutex -> a worker's lock_ ->
+// scheduler_pool::global_lock_ -> a worker's wake_mutex_. Contexts are never resumed with any of
+// them held.
 #pragma once
 
 #include <atomic>
@@ -98,6 +100,17 @@ class scheduler_pool {
   std::size_t timed_idle_ = 0;
   std::atomic<std::size_t> idle_count_{0};
   std::atomic<std::size_t> spinning_{0};
+
+  // Go's global run queue. A worker whose queue grows past
+  // local_queue_limit moves the older half here (Go: runqputslow), and
+  // takes from here when its own queue is empty and on every 61st pick
+  // (Go: globrunqget). So a goroutine that spawns many keeps running the
+  // newest ones, nearly depth first, instead of walking a tree of
+  // goroutines breadth first with all of a level alive at once.
+  // Lock order: a worker's lock_ -> global_lock_.
+  spinlock global_lock_;                        // guards global_
+  std::deque<boost::fibers::context*> global_;  // detached when size_ > 1
+  std::atomic<std::size_t> global_count_{0};    // global_.size(), read without the lock
 };
 
 class gofer_algorithm final : public boost::fibers::algo::algorithm {
@@ -129,7 +142,12 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   // returns true if it left something stealable.
   bool push(boost::fibers::context* context, bool as_next) noexcept;
   boost::fibers::context* choose_next() noexcept;
-  boost::fibers::context* pop_own() noexcept;
+  // runnext, then the queue's front; or the front first.
+  boost::fibers::context* pop_own(bool runnext_first = true) noexcept;
+  // Takes from the global queue: one goroutine, or with `batch` a fair share
+  // (moving all but the first into this worker's queue).
+  boost::fibers::context* pop_global(bool batch) noexcept;
+  void overflow_locked() noexcept;  // with lock_ held (when shared)
   boost::fibers::context* pop_pinned() noexcept;
   // Steals half of another worker's queue; with `runnext_too`, also a
   // runnext that has waited there (Go: runqsteal with stealRunNextG).

@@ -183,6 +183,74 @@ TEST_CASE("spawn and join of ten thousand goroutines on four threads, twice") {
   }
 }
 
+TEST_CASE("a tree of goroutines runs nearly depth first: few of its goroutines live at once") {
+  // Skynet's shape, 10^4 leaves. A worker's queue holds at most 256; beyond
+  // that its older half moves to the global queue (Go's runqputslow), so the
+  // newest goroutines run first and a level's siblings are not all alive at
+  // once. With one unbounded FIFO queue, 10k+ would be.
+  struct tree {
+    static long spawn(int level, std::atomic<int>& alive, std::atomic<int>& peak) {
+      const int now_alive = alive.fetch_add(1) + 1;
+      int seen = peak.load();
+      while (now_alive > seen && !peak.compare_exchange_weak(seen, now_alive)) {
+      }
+      long total = 0;
+      if (level == 0) {
+        total = 1;
+      } else {
+        auto results = make_chan<long>(10);
+        for (int child = 0; child < 10; ++child) {
+          gofer::go(
+              [results, level, &alive, &peak] { results.send(spawn(level - 1, alive, peak)); });
+        }
+        for (int child = 0; child < 10; ++child)
+          total += results.recv().value;
+      }
+      alive.fetch_sub(1);
+      return total;
+    }
+  };
+  std::atomic<int> alive{0};
+  std::atomic<int> peak{0};
+  const long leaves = gofer::run([&] { return tree::spawn(4, alive, peak); }, {.threads = 1});
+  CHECK(leaves == 10000);
+  INFO("peak goroutines alive at once: ", peak.load());
+  CHECK(peak.load() < 2000);
+}
+
+TEST_CASE("goroutines moved to the global queue are not starved by a busy ping-pong") {
+  // Go polls its global queue every 61st schedule; gofer too. Here two
+  // goroutines hand a value back and forth through runnext forever (until
+  // the others have run), so the local queue never empties.
+  for_each_scheduler([](const gofer::run_options& options) {
+    std::atomic<int> ran{0};
+    constexpr int spawned = 2000;  // well past one local queue's 256
+    gofer::run(
+        [&ran] {
+          for (int i = 0; i < spawned; ++i)
+            gofer::go([&ran] { ran.fetch_add(1); });
+          auto ping = make_chan<int>();
+          auto pong = make_chan<int>();
+          auto done = make_chan<gofer::signal>();
+          gofer::go([=, &ran] {
+            for (long round = 0; ran.load() < spawned && round < 10'000'000; ++round) {
+              ping.send(1);
+              pong.recv();
+            }
+            ping.close();
+            done.close();
+          });
+          gofer::go([=] {
+            for (int value : ping)
+              pong.send(value);
+          });
+          done.recv();
+        },
+        options);
+    CHECK(ran.load() == spawned);
+  });
+}
+
 TEST_CASE("goroutines with guard pages run and exchange values") {
   for_each_scheduler([](gofer::run_options options) {
     options.guard_pages = true;
