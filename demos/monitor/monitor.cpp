@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
       [&] {
         const gofer::time_point start = gofer::now() - monitor::startup_latency;
         monitor::timeline timeline{monitor::lane_names(options.periods), start};
-        const std::size_t main_lane = 3;
+        const std::size_t main_lane = options.periods.size();
 
         // Go: go runAtInterval(3*time.Second, mkCheck(3*time.Second), stop1),
         // and so on; the picture also wants to know when each one returns.

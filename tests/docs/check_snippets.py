@@ -21,15 +21,15 @@ its source is a snippet that can rot, and fails this test.
 Usage: check_snippets.py <repository root>
 """
 import pathlib
-import re
 import sys
+
+from run_example import output_blocks  # the one parser of `Output:` comments
 
 SOURCES = {
     "cpp": (("include", "lib", "demos", "tests", "bench"), (".hpp", ".cpp", ".h"), "// "),
     "go": (("docs/go", "bench/go"), (".go",), "// "),
     "python": (("docs/python", "bench/python", "tests"), (".py",), "# "),
 }
-OUTPUT_HEADER = re.compile(r"^(?://|#) ?(Output|Unordered output)( with .+?)?( \([^)]*\))?:$")
 EXAMPLE_FOLDERS = ("demos", "docs/go", "docs/python")
 
 
@@ -62,21 +62,6 @@ def read_lines(path: pathlib.Path):
     return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def output_blocks(lines):
-    """The expected-output comment blocks of one example file, uncommented."""
-    for index, line in enumerate(lines):
-        if not OUTPUT_HEADER.match(line):
-            continue
-        marker = "#" if line.startswith("#") else "//"
-        block = []
-        for body in lines[index + 1:]:
-            if not body.startswith(marker):
-                break
-            text = body[len(marker):]
-            block.append((text[1:] if text.startswith(" ") else text).strip())
-        yield block
-
-
 def contains(text, wanted):
     return any(text[i:i + len(wanted)] == wanted
                for i in range(len(text) - len(wanted) + 1) if text[i] == wanted[0])
@@ -94,7 +79,8 @@ def main() -> int:
     for folder in EXAMPLE_FOLDERS:
         for path in (root / folder).rglob("*"):
             if path.suffix in (".cpp", ".go", ".py") and path.is_file():
-                outputs.extend(output_blocks(read_lines(path)))
+                outputs.extend([line.strip() for line in block]
+                               for _, block in output_blocks(read_lines(path)))
 
     docs = [root / "README.md", *sorted((root / "docs").rglob("*.md"))]
     checked = failed = 0

@@ -33,6 +33,26 @@ HEADER = re.compile(
 EXIT_STATUS = re.compile(r"^(?://|#) ?Exit status: (\d+)\s*$")
 
 
+def output_blocks(lines):
+    """Yields (header match, expected lines) for each `Output:` comment block
+    of a file's lines: the comment marker and one space stripped, trailing
+    spaces dropped. A block ends at the first line that is not a comment.
+    tests/docs/check_snippets.py reads the blocks through this too."""
+    for index, line in enumerate(lines):
+        match = HEADER.match(line.strip())
+        if not match:
+            continue
+        marker = "#" if line.strip().startswith("#") else "//"
+        block = []
+        for body in lines[index + 1:]:
+            body = body.strip()
+            if not body.startswith(marker):
+                break
+            text = body[len(marker):]
+            block.append((text[1:] if text.startswith(" ") else text).rstrip())
+        yield match, block
+
+
 def expected_output(source: pathlib.Path, variant: str):
     """Returns (lines, unordered, checked, exit status) from the comment
     block for `variant` (the arguments it names; "" for the plain block)."""
@@ -42,18 +62,9 @@ def expected_output(source: pathlib.Path, variant: str):
         match = EXIT_STATUS.match(line.strip())
         if match:
             status = int(match.group(1))
-    for index, line in enumerate(lines):
-        match = HEADER.match(line.strip())
-        if not match or (match.group(2) or "") != variant:
+    for match, wanted in output_blocks(lines):
+        if (match.group(2) or "") != variant:
             continue
-        marker = "#" if line.strip().startswith("#") else "//"
-        wanted = []
-        for body in lines[index + 1:]:
-            body = body.strip()
-            if not body.startswith(marker):
-                break
-            text = body[len(marker):]
-            wanted.append((text[1:] if text.startswith(" ") else text).rstrip())
         unordered = match.group(1) == "Unordered output"
         checked = not (match.group(4) and "varies" in match.group(4))
         return wanted, unordered, checked, status
