@@ -60,6 +60,12 @@ time_point deadline_after(const timer_service& service, duration d) {
 
 }  // namespace detail
 
+time_point add_saturating(time_point t, duration d) noexcept {
+  if (d > duration::zero() && t > time_point::max() - d) return time_point::max();
+  if (d < duration::zero() && t < time_point::min() - d) return time_point::min();
+  return t + d;
+}
+
 time_point now() {
   const detail::runtime* const rt = detail::current_runtime();
   return rt != nullptr ? rt->timers()->now() : std::chrono::steady_clock::now();

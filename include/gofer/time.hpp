@@ -51,6 +51,13 @@ class timer_handle;
 // Go: time.Now (the monotonic part).
 time_point now();
 
+// t + d, clamped to [time_point::min(), time_point::max()] instead of
+// overflowing. Go: runtime/time.go when(), which turns an overflowing sum into
+// maxWhen, so time.After(math.MaxInt64) never fires. Every deadline gofer
+// computes (sleep, after, timers, tickers, contexts, select timeouts) goes
+// through this; time_point::max() means "never".
+time_point add_saturating(time_point t, duration d) noexcept;
+
 // Go: time.Since, now() - start.
 duration since(time_point start);
 
