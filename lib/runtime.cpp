@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <typeinfo>
@@ -18,6 +19,7 @@
 #include "gofer/detail/assert.hpp"
 #include "gofer/detail/sanitizer.hpp"
 #include "gofer/runtime.hpp"
+#include "gofer/synctest.hpp"
 #include "runtime_state.hpp"
 
 namespace gofer::detail {
@@ -112,7 +114,9 @@ void goroutine_finished() noexcept {
   g->parker.owner_runtime->remove(*g);
 }
 
-void panic(std::exception_ptr exception) noexcept {
+namespace {
+
+[[noreturn]] void report_panic(std::exception_ptr exception, const char* where) noexcept {
   std::string type = "unknown exception";
   std::string what;
   try {
@@ -128,10 +132,16 @@ void panic(std::exception_ptr exception) noexcept {
   // Keep what the program printed before the panic, as Go's unbuffered
   // stdout would; then end at once, as Go does (no destructors, exit 2).
   std::fflush(stdout);
-  std::fprintf(stderr, "panic: %s%s%s\n\n(an exception escaped a goroutine started by gofer::go)\n",
-               type.c_str(), what.empty() ? "" : ": ", what.c_str());
+  std::fprintf(stderr, "panic: %s%s%s\n\n(%s)\n", type.c_str(), what.empty() ? "" : ": ",
+               what.c_str(), where);
   std::fflush(stderr);
   std::_Exit(2);
+}
+
+}  // namespace
+
+void panic(std::exception_ptr exception) noexcept {
+  report_panic(std::move(exception), "an exception escaped a goroutine started by gofer::go");
 }
 
 runtime::runtime(const run_options& options)
@@ -192,6 +202,16 @@ scheduler_hooks::time_point runtime::poll_timers() noexcept {
 
 bool runtime::all_asleep() noexcept {
   if (shutting_down()) return false;
+  // Go: synctest.Wait returns once every other goroutine is durably blocked,
+  // before the bubble's clock moves.
+  if (parker* const waiter = synctest_waiter_.load(std::memory_order_acquire)) {
+    if (waiter->try_claim()) {
+      waiter->winner = nullptr;
+      waiter->interrupted = parker::interrupt::none;
+      wake(*waiter, nullptr);
+      return true;
+    }
+  }
   if (timers_->virtual_clock()) {
     if (timers_->advance()) return true;  // the next timer's instant has come
   } else if (!timers_->empty()) {
@@ -209,6 +229,23 @@ bool runtime::all_asleep() noexcept {
   main_parker.winner = nullptr;
   wake(main_parker, nullptr);
   return true;
+}
+
+void runtime::wait_until_others_blocked(parker& p) {
+  parker* expected = nullptr;
+  if (!synctest_waiter_.compare_exchange_strong(expected, &p, std::memory_order_acq_rel)) {
+    throw runtime_misuse("synctest::wait called by two goroutines at once");
+  }
+  struct clear_on_exit {
+    std::atomic<parker*>& waiter;
+    ~clear_on_exit() { waiter.store(nullptr, std::memory_order_release); }
+  } clear{synctest_waiter_};
+  p.wait_reason = "synctest.Wait";
+  spinlock_lock park_lock{p.park_lock};
+  const park_start start = begin_park(p, p.park_lock);
+  if (start != park_start::enqueue) unwind_parked(p, start, park_lock);
+  suspend(p, park_lock);
+  throw_if_interrupted(p);  // shutdown, or main in a deadlock (not possible: we wake first)
 }
 
 std::string runtime::describe_blocked_goroutines() {
@@ -307,7 +344,43 @@ run_options with_environment(run_options options) {
 }
 }  // namespace
 
+namespace {
+
+std::terminate_handler terminate_before_gofer = nullptr;
+
+// An exception nobody caught ends a gofer program as an unrecovered panic
+// ends a Go one: what was printed so far is flushed, the panic (or, for a
+// deadlock, Go's "fatal error: all goroutines are asleep - deadlock!" and the
+// report) goes to stderr, and the exit status is 2. Without this, a C++
+// program aborts (status 134) and loses buffered stdout.
+[[noreturn]] void terminate_as_go_does() noexcept {
+  const std::exception_ptr uncaught = std::current_exception();
+  if (uncaught == nullptr) {
+    // std::terminate for another reason (no exception): not ours to explain.
+    if (terminate_before_gofer != nullptr) terminate_before_gofer();
+    std::abort();
+  }
+  try {
+    std::rethrow_exception(uncaught);
+  } catch (const gofer::deadlock& e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "fatal error: %s\n", e.what());
+    std::fflush(stderr);
+    std::_Exit(2);
+  } catch (...) {
+  }
+  report_panic(uncaught, "an exception nobody caught");
+}
+
+void install_terminate_handler() {
+  static std::once_flag installed;
+  std::call_once(installed, [] { terminate_before_gofer = std::set_terminate(terminate_as_go_does); });
+}
+
+}  // namespace
+
 void run(void (*main)(void*), void* main_arg, const run_options& options) {
+  install_terminate_handler();
   if (this_thread_runtime != nullptr) {
     throw runtime_misuse("gofer::run called inside gofer::run");
   }
@@ -427,6 +500,16 @@ void block_forever(const char* reason) {
 }  // namespace gofer::detail
 
 namespace gofer {
+
+void synctest::wait() {
+  detail::runtime* const rt = detail::current_runtime();
+  detail::parker fallback;
+  detail::parker& p = detail::current_parker(fallback);
+  if (rt == nullptr || &p == &fallback || p.owner_runtime != rt) {
+    throw runtime_misuse("synctest::wait called outside a goroutine of gofer::run");
+  }
+  rt->wait_until_others_blocked(p);
+}
 
 void yield() {
   boost::this_fiber::yield();

@@ -80,6 +80,9 @@ class runtime final : public scheduler_hooks {
   void shutdown();
   // What main's blocking call throws when a deadlock was detected.
   const std::string& deadlock_report() const noexcept { return deadlock_report_; }
+  // synctest::wait: parks the calling goroutine `p` until all others are
+  // blocked (all_asleep wakes it first, before any clock advance).
+  void wait_until_others_blocked(parker& p);
 
   // scheduler_hooks
   time_point poll_timers() noexcept override;
@@ -105,6 +108,9 @@ class runtime final : public scheduler_hooks {
   boost::fibers::mutex exit_mutex_;
   boost::fibers::condition_variable exit_cv_;
   std::string deadlock_report_;  // written before main is woken with it
+  // The goroutine in synctest::wait, if any. Set by that goroutine before it
+  // parks and cleared by it after it resumes; all_asleep only claims it.
+  std::atomic<parker*> synctest_waiter_{nullptr};
 
   std::vector<std::thread> workers_;
   boost::fibers::mutex stop_mutex_;  // with stop_cv_: workers wait for stop_workers_

@@ -185,7 +185,15 @@ void gofer_algorithm::awakened(boost::fibers::context* context) noexcept {
     const bool woken_by_goroutine =
         !boost::fibers::context::active()->is_context(boost::fibers::type::dispatcher_context);
     push(context, handoff == this && woken_by_goroutine);
-    if (shared()) wake_an_idle_worker();
+    // The dispatcher is about to pick: when what it readied is this worker's
+    // only work, this worker runs it next and another would wake only to
+    // find nothing (a futex wake and a spin per timer: that made every
+    // virtual-clock advance cost microseconds on 2 threads). Go's wakep
+    // avoids the same waste with its spinning-M count.
+    const bool only_work = !woken_by_goroutine &&
+                           runnext_mirror_.load(std::memory_order_relaxed) == nullptr &&
+                           queued_mirror_.load(std::memory_order_relaxed) == 1;
+    if (shared() && !only_work) wake_an_idle_worker();
     return;
   }
   // Woken from another worker's thread: this was its old thread, reached
@@ -400,7 +408,14 @@ void gofer_algorithm::suspend_until(
   // Fire due timers first: what they make runnable on this thread notifies
   // nobody, so it must be seen by the checks for work below.
   const auto deadline = std::min(boost_deadline, pool_->hooks().poll_timers());
-  if (shared() && spin_for_work()) return;
+  // Spin only while another worker is awake: with all others parked no
+  // goroutine runs anywhere, so nothing can become runnable for a spin to
+  // catch (timers are ours to fire, and a foreign thread's wake notifies).
+  // Go limits spinning Ms by the same count of busy Ps. Without this, every
+  // virtual-clock advance on 2 threads paid a full spin.
+  const bool others_awake =
+      pool_->idle_count_.load(std::memory_order_acquire) + 1 < pool_->size();
+  if (shared() && others_awake && spin_for_work()) return;
   std::unique_lock pool_lock{pool_->mutex};
   if (any_work_anywhere()) return;
   {

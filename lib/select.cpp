@@ -82,6 +82,7 @@ std::size_t select_nonblocking(select_case* const* cases) {
   const std::size_t default_index = 1 - case_index;
   select_case& c = *cases[case_index];
   if (c.chan == nullptr) return default_index;  // a nil channel is never ready
+  if (c.chan->reports_unbuffered_) run_timer_if_due(*c.chan);
   spinlock_lock lock{c.chan->lock_};
   const op_result result = c.try_locked(c);
   lock.unlock();
@@ -111,6 +112,8 @@ std::size_t select(select_case* const* cases, std::uint16_t count, std::uint16_t
       continue;
     }
     if (cases[i]->chan == nullptr) continue;
+    // Go: selectgo runs overdue timers of its cases first (maybeRunChan).
+    if (cases[i]->chan->reports_unbuffered_) run_timer_if_due(*cases[i]->chan);
     const std::uint16_t j = random_below(polled + 1u);
     poll_order[polled] = poll_order[j];
     poll_order[j] = i;

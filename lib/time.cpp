@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "gofer/detail/assert.hpp"
 #include "runtime_state.hpp"
 #include "timer_service.hpp"
 
@@ -36,25 +37,53 @@ const std::shared_ptr<timer_service>& timers_for(const char* what) {
   return rt->timers();
 }
 
+void run_timer_if_due(chan_base& chan) noexcept {
+  if (const std::shared_ptr<timer_state> timer = chan.timer_.lock()) {
+    timer->service->run_if_due(*timer);
+  }
+}
+
 namespace {
+
+// Links a timer and the channel it fires into (before either is shared).
+void link(const std::shared_ptr<timer_state>& timer, chan_state<time_point>& channel) noexcept {
+  channel.reports_unbuffered_ = true;
+  channel.timer_ = timer;
+  timer->channel_state = &channel;
+}
 
 std::shared_ptr<timer_state> new_channel_timer(const char* what, timer_state::kind kind) {
   auto state = std::make_shared<timer_state>(timers_for(what), kind);
   state->channel = make_chan<time_point>(1);
-  state->channel.state()->reports_unbuffered_ = true;
+  link(state, *state->channel.state());
   return state;
 }
 
 // Takes back a value that fired but was not received; true if there was one.
-bool drain(timer_state& timer) {
-  if (timer.channel == nullptr) return false;
+// (Not detail::try_recv: that would run the timer first if it is due.)
+bool drain(timer_state& timer) noexcept {
+  chan_state<time_point>* const channel = timer.channel_state;
+  if (channel == nullptr) return false;
   std::optional<time_point> value;
-  return try_recv(timer.channel.state(), value) && value.has_value();
+  spinlock_lock lock{channel->lock_};
+  const op_result result = channel->try_recv_locked(value);
+  lock.unlock();
+  GOFER_ASSERT(result.to_wake == nullptr);  // nobody sends on a timer's channel
+  return result.status == op_status::done && value.has_value();
 }
 
-time_point deadline_after(const timer_service& service, duration d) {
-  return service.now() + std::max(d, duration::zero());
+// Go: runtime/time.go when(). d <= 0 is now; an overflowing sum is "never".
+time_point deadline_after(const timer_service& service, duration d) noexcept {
+  return add_saturating(service.now(), std::max(d, duration::zero()));
 }
+
+// tick()'s channel: owns its ticker, which stops when the last handle of the
+// channel goes. Members are destroyed in reverse order: the ticker is
+// disarmed (and any firing of it has finished) before the channel goes.
+struct ticking_channel {
+  chan_state<time_point> channel{1};
+  std::shared_ptr<timer_handle> ticker;
+};
 
 }  // namespace
 
@@ -77,7 +106,11 @@ void sleep(duration d) {
 }
 
 void sleep_until(time_point deadline) {
-  sleep(deadline - now());
+  // Not sleep(deadline - now()): the difference overflows for far deadlines.
+  if (deadline <= now()) return;
+  auto state = detail::new_channel_timer("gofer::sleep_until", detail::timer_state::kind::channel);
+  state->service->arm(state, deadline);
+  state->channel.recv();
 }
 
 recv_chan<time_point> after(duration d) {
@@ -124,7 +157,19 @@ ticker::ticker(duration d) {
   auto state = detail::new_channel_timer("gofer::ticker", detail::timer_state::kind::ticker);
   c = state->channel;
   handle_ = std::make_shared<detail::timer_handle>(state, true);
-  state->service->arm(state, state->service->now() + d, d);
+  state->service->arm(state, detail::deadline_after(*state->service, d), d);
+}
+
+recv_chan<time_point> tick(duration d) {
+  if (d <= duration::zero()) return {};  // Go: Tick returns nil for d <= 0
+  auto state = std::make_shared<detail::timer_state>(detail::timers_for("gofer::tick"),
+                                                     detail::timer_state::kind::ticker);
+  auto owner = std::make_shared<detail::ticking_channel>();
+  detail::link(state, owner->channel);
+  owner->ticker = std::make_shared<detail::timer_handle>(state, true);
+  state->service->arm(state, detail::deadline_after(*state->service, d), d);
+  // The channel's handles share `owner`, so the last one stops the ticker.
+  return detail::adopt_chan(std::shared_ptr<detail::chan_state<time_point>>(owner, &owner->channel));
 }
 
 void ticker::stop() {
@@ -138,7 +183,7 @@ void ticker::reset(duration d) {
   const std::shared_ptr<detail::timer_state>& state = handle_->state;
   state->service->disarm(*state);
   detail::drain(*state);
-  state->service->arm(state, state->service->now() + d, d);
+  state->service->arm(state, detail::deadline_after(*state->service, d), d);
 }
 
 }  // namespace gofer

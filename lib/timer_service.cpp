@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "gofer/detail/assert.hpp"
 #include "gofer/runtime.hpp"
 
 namespace gofer::detail {
@@ -99,34 +100,55 @@ bool timer_service::disarm(timer_state& timer) noexcept {
   return true;
 }
 
-void timer_service::fire_locked(time_point now) noexcept {
-  while (!heap_.empty() && heap_.front()->when <= now) {
-    const std::shared_ptr<timer_state> timer = heap_.front();  // alive while firing
-    const time_point due = timer->when;
-    time_point value = due;  // Go sends the time the timer was due
-    switch (timer->type) {
-      case timer_state::kind::channel:
-        remove_at(0);
-        // The buffer is empty (arm's callers drain it), so this delivers.
-        try_send(timer->channel.state(), value);
-        break;
-      case timer_state::kind::ticker: {
-        // Tick k is due at start + k * period. Ticks missed while nobody
-        // polled (a stalled worker) are skipped, not fired in a burst; a tick
-        // nobody received yet is kept and later ones are dropped (buffer 1).
-        try_send(timer->channel.state(), value);
-        const auto behind = (now - due) / timer->period;
-        timer->when = due + (behind + 1) * timer->period;
-        timer->order = next_order_++;
-        sift_down(0);
-        break;
-      }
-      case timer_state::kind::func:
-        remove_at(0);
-        go(timer->func);
-        break;
+void timer_service::fire_one_locked(std::size_t index, time_point now) noexcept {
+  const std::shared_ptr<timer_state> timer = heap_[index];  // alive while firing
+  const time_point due = timer->when;
+  GOFER_ASSERT(due <= now && due != time_point::max());
+  time_point value = due;  // Go sends the time the timer was due
+  switch (timer->type) {
+    case timer_state::kind::channel:
+      remove_at(index);
+      // The buffer is empty (arm's callers drain it), so this delivers.
+      try_send(timer->channel_state, value);
+      break;
+    case timer_state::kind::ticker: {
+      // Tick k is due at start + k * period. Ticks missed while nobody
+      // polled (a stalled worker) are skipped, not fired in a burst; a tick
+      // nobody received yet is kept and later ones are dropped (buffer 1).
+      try_send(timer->channel_state, value);
+      const auto behind = (now - due) / timer->period;
+      // Saturating: a period near duration::max() would overflow the sum
+      // and re-arm the ticker in the past forever (Go: when()).
+      const duration ahead = behind >= duration::max() / timer->period - 1
+                                 ? duration::max()
+                                 : (behind + 1) * timer->period;
+      timer->when = add_saturating(due, ahead);
+      GOFER_ASSERT(timer->when > due);
+      timer->order = next_order_++;
+      sift_down(index);
+      sift_up(timer->heap_index);
+      break;
     }
+    case timer_state::kind::func:
+      remove_at(index);
+      go(timer->func);
+      break;
   }
+}
+
+void timer_service::fire_locked(time_point now) noexcept {
+  while (!heap_.empty() && heap_.front()->when <= now)
+    fire_one_locked(0, now);
+  publish_next_deadline();
+}
+
+void timer_service::run_if_due(timer_state& timer) noexcept {
+  // Lock-free "nothing is due yet": the earliest deadline is in the future.
+  const time_point current = now();
+  if (next_deadline_.load(std::memory_order_acquire) > to_ns(current)) return;
+  std::lock_guard lock{mutex_};
+  if (timer.heap_index == timer_state::not_armed || timer.when > current) return;
+  fire_one_locked(timer.heap_index, current);
   publish_next_deadline();
 }
 
@@ -152,7 +174,8 @@ time_point timer_service::fire_due() noexcept {
 
 bool timer_service::advance() noexcept {
   std::lock_guard lock{mutex_};
-  if (heap_.empty()) return false;
+  // A timer due "never" (a saturated deadline) cannot wake anyone.
+  if (heap_.empty() || heap_.front()->when == time_point::max()) return false;
   const time_point next = heap_.front()->when;
   if (next > now()) virtual_now_.store(to_ns(next), std::memory_order_release);
   fire_locked(now());

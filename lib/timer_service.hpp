@@ -11,6 +11,19 @@
 // reset() has taken it out of the heap: that is what makes "no stale value
 // after Stop/Reset" hold, together with draining the channel afterwards.
 //
+// A receive or select on a timer's channel first runs that timer if it is
+// overdue (run_if_due), as Go 1.23's chanrecv and selectgo call
+// maybeRunChan: an expired timer is visible to `select { case <-t.C:
+// default: }` at once, not only after a dispatcher's next pass.
+//
+// Deadlines saturate (add_saturating in time.hpp): time_point::max() means
+// "never". Such a timer stays armed, so a real-time program blocked on it
+// waits forever as Go's does, but it never fires, and the virtual clock never
+// advances to it (advance() treats a heap whose earliest deadline is "never"
+// as empty, so deadlock detection can report what would otherwise hang).
+// Invariant: a ticker re-armed at firing moves strictly forward
+// (when > due), so fire_locked ends.
+//
 // Lock order: mutex_ -> channel locks -> parker and scheduler locks (firing
 // sends on channels and spawns goroutines). Nothing that holds a channel or
 // scheduler lock takes mutex_.
@@ -42,7 +55,12 @@ struct timer_state {
 
   const std::shared_ptr<timer_service> service;
   const kind type;
-  chan<time_point> channel;    // channel and ticker kinds: capacity 1, reports 0
+  // Channel and ticker kinds: the channel fired into (capacity 1, reports 0).
+  // `channel` owns it, except for tick()'s, which owns this timer instead
+  // (the ticker runs as long as its channel has a handle): then `channel` is
+  // nil and the channel's destruction disarms the timer first.
+  chan_state<time_point>* channel_state = nullptr;
+  chan<time_point> channel;
   std::function<void()> func;  // func kind
 
   // Guarded by the service's mutex.
@@ -72,6 +90,8 @@ class timer_service {
   // fires what is due then. False if no timer is armed.
   bool advance() noexcept;
   bool empty() const noexcept;
+  // Fires `timer` now if it is armed and due (Go: timer.maybeRunChan).
+  void run_if_due(timer_state& timer) noexcept;
   // At the end of run: drop every armed timer (they hold the service).
   void clear() noexcept;
 
@@ -82,6 +102,8 @@ class timer_service {
   void sift_down(std::size_t i) noexcept;
   void remove_at(std::size_t i) noexcept;
   void fire_locked(time_point now) noexcept;
+  // Fires the armed timer at heap_[index], due at or before `now`.
+  void fire_one_locked(std::size_t index, time_point now) noexcept;
   void publish_next_deadline() noexcept;
 
   const bool virtual_clock_;

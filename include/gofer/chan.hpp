@@ -60,6 +60,11 @@ class recv_chan;
 
 namespace detail {
 
+// A handle to an existing state (for the library's own channels: a tick()
+// channel whose state shares ownership with its ticker).
+template <class T>
+chan<T> adopt_chan(std::shared_ptr<chan_state<T>> state) noexcept;
+
 // Enqueues `w` (slot set) on `queue` of `chan`, whose lock `chan_lock` holds,
 // and parks until a peer or close() completes it; the channel lock is the
 // switch lock, released after the switch. Throws goroutine_exit if the
@@ -98,6 +103,7 @@ bool try_send(chan_state<T>* state, T& value) {
 template <class T>
 std::optional<T> recv(chan_state<T>* state) {
   if (state == nullptr) block_forever("chan receive (nil chan)");
+  if (state->reports_unbuffered_) run_timer_if_due(*state);
   std::optional<T> out;
   spinlock_lock lock{state->lock_};
   const op_result result = state->try_recv_locked(out);
@@ -117,6 +123,7 @@ std::optional<T> recv(chan_state<T>* state) {
 template <class T>
 bool try_recv(chan_state<T>* state, std::optional<T>& out) {
   if (state == nullptr) return false;
+  if (state->reports_unbuffered_) run_timer_if_due(*state);
   spinlock_lock lock{state->lock_};
   const op_result result = state->try_recv_locked(out);
   lock.unlock();
@@ -273,6 +280,8 @@ class chan : public detail::chan_handle<T>,
  private:
   template <class U>
   friend chan<U> make_chan(std::ptrdiff_t);
+  template <class U>
+  friend chan<U> detail::adopt_chan(std::shared_ptr<detail::chan_state<U>>) noexcept;
   explicit chan(std::shared_ptr<detail::chan_state<T>> state) noexcept
       : detail::chan_handle<T>(std::move(state)) {}
 };
@@ -311,5 +320,12 @@ chan<T> make_chan(std::ptrdiff_t capacity = 0) {
   if (capacity < 0) throw std::invalid_argument("makechan: size out of range");
   return chan<T>(std::make_shared<detail::chan_state<T>>(static_cast<std::size_t>(capacity)));
 }
+
+namespace detail {
+template <class T>
+chan<T> adopt_chan(std::shared_ptr<chan_state<T>> state) noexcept {
+  return chan<T>(std::move(state));
+}
+}  // namespace detail
 
 }  // namespace gofer

@@ -8,5 +8,6 @@
 #include "gofer/runtime.hpp"
 #include "gofer/select.hpp"
 #include "gofer/sync.hpp"
+#include "gofer/synctest.hpp"
 #include "gofer/time.hpp"
 #include "gofer/version.hpp"

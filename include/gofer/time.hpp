@@ -20,12 +20,27 @@
 //     pending. stop() and reset(d) leave no stale tick behind. d <= 0 throws
 //     std::invalid_argument, as Go panics.
 //   - after(d) is timer(d).c; after_func(d, f) runs f in its own goroutine
-//     after d (its timer's c is nil, as in Go).
-// A zero or negative duration fires at once.
+//     after d (its timer's c is nil, as in Go); tick(d) is a ticker's
+//     channel with no handle to stop it.
+// A zero or negative duration is due at once: a receive or select on the
+// channel runs an overdue timer first (Go 1.23's maybeRunChan), so
+// `select(recv_case(timer(0ns).c), default_case())` takes the timer case.
+// A duration so large that now() + d overflows (duration::max()) is
+// "never": the timer is armed but never fires, and the virtual clock never
+// jumps to it (Go saturates the same way, runtime/time.go when()).
 //
-// timer and ticker are handles: copies share one timer, and the last copy to
-// go stops it (Go 1.23 collects unreferenced timers; RAII makes that
-// prompt). after_func's timer keeps running without a handle, as Go's does.
+// Lifetimes, one rule: a timer lives as long as something can observe it.
+//   - timer and ticker are handles: copies share one timer, and the last copy
+//     to go stops it. Their channel alone does not keep them: once no handle
+//     can stop or reset the timer, nobody should rely on its channel (Go 1.23
+//     collects such timers; RAII makes that prompt).
+//   - after(d) and tick(d) have no handle, only a channel: after's timer runs
+//     until it fires; tick's ticker runs until the last handle of its channel
+//     goes (Go 1.23 collects an unreachable Tick channel; here that moment
+//     is exact).
+//   - after_func's f is itself the observable effect, so its timer keeps
+//     running when the returned handle is dropped, as Go's does; stop() it
+//     to cancel f.
 // All of these need a running gofer::run (runtime_misuse otherwise); now()
 // outside one reads steady_clock.
 #pragma once
@@ -76,6 +91,11 @@ void sleep_until(time_point deadline);
 
 // Go: time.After.
 recv_chan<time_point> after(duration d);
+
+// Go: time.Tick. A ticker's channel; the ticker stops when the last copy of
+// the channel is destroyed (see Lifetimes above). d <= 0 returns the nil
+// channel, as Go's Tick returns nil.
+recv_chan<time_point> tick(duration d);
 
 // Go: time.Timer (time.NewTimer).
 class timer {

@@ -12,6 +12,7 @@
 #include <exception>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include <gofer/gofer.hpp>
 
@@ -90,15 +91,30 @@ inline constexpr bool under_tsan = false;
 #endif
 
 // The scheduler setups every test runs under: all goroutines on the calling
-// thread, and M:N over 4 threads.
-inline constexpr std::size_t scheduler_threads[] = {1, 4};
+// thread, and M:N over 2 and 4 threads. GOFER_TEST_THREADS (e.g. "8" or
+// "1,8") replaces the list, to re-run a suite at another scale.
+inline std::vector<std::size_t> scheduler_threads() {
+  std::vector<std::size_t> counts;
+  if (const char* text = std::getenv("GOFER_TEST_THREADS")) {
+    std::string list = text;
+    for (std::size_t start = 0; start < list.size();) {
+      std::size_t end = list.find(',', start);
+      if (end == std::string::npos) end = list.size();
+      const unsigned long count = std::strtoul(list.substr(start, end - start).c_str(), nullptr, 10);
+      if (count > 0) counts.push_back(count);
+      start = end + 1;
+    }
+  }
+  if (counts.empty()) counts = {1, 2, 4};
+  return counts;
+}
 
 // Runs `body(options)` once per scheduler setup, each in its own doctest
-// SUBCASE ("threads = 1", "threads = 4"), so a failure names the setup.
+// SUBCASE ("threads = 1", "threads = 2", ...), so a failure names the setup.
 // `counted::live()` must be back to zero after each.
 template <class Body>
 void for_each_scheduler(Body&& body) {
-  for (const std::size_t threads : scheduler_threads) {
+  for (const std::size_t threads : scheduler_threads()) {
     const std::string name = "threads = " + std::to_string(threads);
     SUBCASE(name.c_str()) {
       counted::reset();

@@ -351,7 +351,7 @@ TEST_CASE("goroutines run on several threads with threads = 4") {
 // A thread outside the runtime can wake main at any time, which the runtime
 // cannot see coming: deadlock detection must be off (run_options says so).
 TEST_CASE("a plain std::thread outside run exchanges values with a goroutine") {
-  for (const std::size_t threads : gofer_test::scheduler_threads) {
+  for (const std::size_t threads : gofer_test::scheduler_threads()) {
     CAPTURE(threads);
     for (int round = 0; round < 20; ++round) {
       auto ch = make_chan<int>();

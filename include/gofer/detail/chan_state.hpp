@@ -25,6 +25,8 @@
 
 namespace gofer::detail {
 
+struct timer_state;
+
 // The outcome of one attempt at a channel operation, made under the lock.
 enum class op_status : unsigned char {
   not_ready,  // would block
@@ -52,8 +54,10 @@ class chan_base {
   std::size_t head_ = 0;   // index of the oldest buffered value
   bool closed_ = false;
   // A timer's channel: buffers one value but reports len and cap 0, as Go
-  // 1.23's timer channels do. Set before the channel is shared.
+  // 1.23's timer channels do, and a receive first runs the timer if it is
+  // overdue (run_timer_if_due). Both set before the channel is shared.
   bool reports_unbuffered_ = false;
+  std::weak_ptr<timer_state> timer_;
   const std::size_t capacity_;
 };
 
@@ -137,6 +141,11 @@ class chan_state final : public chan_base {
 
   T* const buffer_;  // capacity_ slots; only [head_, head_+count_) hold live values
 };
+
+// For a timer's channel (reports_unbuffered_): fires the timer now if it is
+// due, so the receive or select that follows sees its value. Go 1.23:
+// chanrecv and selectgo call timer.maybeRunChan. Call with no lock held.
+void run_timer_if_due(chan_base& chan) noexcept;
 
 // Go: closechan. Throws close_of_closed_channel via the caller. Wakes every
 // blocked receiver (they see "closed": the buffer is empty when any waits) and
