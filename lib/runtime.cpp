@@ -374,7 +374,8 @@ std::terminate_handler terminate_before_gofer = nullptr;
 
 void install_terminate_handler() {
   static std::once_flag installed;
-  std::call_once(installed, [] { terminate_before_gofer = std::set_terminate(terminate_as_go_does); });
+  std::call_once(installed,
+                 [] { terminate_before_gofer = std::set_terminate(terminate_as_go_does); });
 }
 
 }  // namespace

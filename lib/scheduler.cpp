@@ -413,8 +413,7 @@ void gofer_algorithm::suspend_until(
   // catch (timers are ours to fire, and a foreign thread's wake notifies).
   // Go limits spinning Ms by the same count of busy Ps. Without this, every
   // virtual-clock advance on 2 threads paid a full spin.
-  const bool others_awake =
-      pool_->idle_count_.load(std::memory_order_acquire) + 1 < pool_->size();
+  const bool others_awake = pool_->idle_count_.load(std::memory_order_acquire) + 1 < pool_->size();
   if (shared() && others_awake && spin_for_work()) return;
   std::unique_lock pool_lock{pool_->mutex};
   if (any_work_anywhere()) return;

@@ -169,7 +169,8 @@ recv_chan<time_point> tick(duration d) {
   owner->ticker = std::make_shared<detail::timer_handle>(state, true);
   state->service->arm(state, detail::deadline_after(*state->service, d), d);
   // The channel's handles share `owner`, so the last one stops the ticker.
-  return detail::adopt_chan(std::shared_ptr<detail::chan_state<time_point>>(owner, &owner->channel));
+  return detail::adopt_chan(
+      std::shared_ptr<detail::chan_state<time_point>>(owner, &owner->channel));
 }
 
 void ticker::stop() {

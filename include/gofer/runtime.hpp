@@ -157,7 +157,8 @@ std::invoke_result_t<F&> run(F&& main, const run_options& options = {}) {
   using result_type = std::invoke_result_t<F&>;
   if constexpr (std::is_void_v<result_type>) {
     auto call = [](void* f) { std::invoke(*static_cast<std::remove_reference_t<F>*>(f)); };
-    detail::run(call, std::addressof(main), options);
+    // Through const void*: `main` may be a const lvalue (call casts back).
+    detail::run(call, const_cast<void*>(static_cast<const void*>(std::addressof(main))), options);
   } else {
     struct frame {
       std::remove_reference_t<F>* main;

@@ -100,7 +100,8 @@ inline std::vector<std::size_t> scheduler_threads() {
     for (std::size_t start = 0; start < list.size();) {
       std::size_t end = list.find(',', start);
       if (end == std::string::npos) end = list.size();
-      const unsigned long count = std::strtoul(list.substr(start, end - start).c_str(), nullptr, 10);
+      const unsigned long count =
+          std::strtoul(list.substr(start, end - start).c_str(), nullptr, 10);
       if (count > 0) counts.push_back(count);
       start = end + 1;
     }

@@ -1,5 +1,5 @@
 # cmake -DPROGRAM=<exe> [-DARGS=<a;b;c>] -DEXPECT_STATUS=2 -DEXPECT_STDERR=<regex>
-#       -P expect_panic.cmake
+#       [-DEXPECT_STDOUT=<regex>] -P expect_panic.cmake
 #
 # Runs PROGRAM (with ARGS) and passes only if it exits with EXPECT_STATUS and
 # its stderr matches EXPECT_STDERR: a Go-style panic ends the process with
@@ -13,5 +13,8 @@ if(NOT status STREQUAL "${EXPECT_STATUS}")
 endif()
 if(NOT err MATCHES "${EXPECT_STDERR}")
   message(FATAL_ERROR "stderr does not match '${EXPECT_STDERR}':\n${err}")
+endif()
+if(DEFINED EXPECT_STDOUT AND NOT out MATCHES "${EXPECT_STDOUT}")
+  message(FATAL_ERROR "stdout does not match '${EXPECT_STDOUT}':\n${out}")
 endif()
 message(STATUS "exit status ${status}, stderr: ${err}")

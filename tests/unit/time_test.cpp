@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <optional>
@@ -28,6 +29,7 @@
 #include <gofer/time.hpp>
 
 #include "../support/counted.hpp"
+#include "../support/watchdog.hpp"
 
 using namespace std::chrono_literals;
 using gofer::default_case;
@@ -979,5 +981,230 @@ TEST_CASE("on the real clock, now reads steady_clock and a shorter after fires f
           CHECK(gofer::now() >= fired);
         },
         options);
+  });
+}
+
+// --- Deadlines that overflow: Go saturates them (runtime/time.go when()) ----
+
+// Each check runs at real and virtual time, and at virtual time once more
+// after the clock has moved, since now() + d overflows from a later start.
+namespace {
+
+void at_real_and_virtual_time(const gofer::run_options& options, const char* what,
+                              const std::function<void()>& body) {
+  gofer_test::with_watchdog(std::chrono::seconds(120), what, [&] {
+    gofer::run(body, options);
+    gofer::run(body, on_virtual_clock(options));
+    gofer::run(
+        [&] {
+          gofer::sleep(1000h);  // virtual: the clock is far from zero now
+          body();
+        },
+        on_virtual_clock(options));
+  });
+}
+
+constexpr duration forever = duration::max();
+
+}  // namespace
+
+TEST_CASE("after, timer and sleep of duration::max() never fire (Go: time.After(MaxInt64))") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    at_real_and_virtual_time(options, "after(duration::max())", [] {
+      auto never = gofer::after(forever);
+      gofer::timer never_timer(forever);
+      // A short timer wins the race: the long ones did not fire at once.
+      CHECK(select(recv_case(never), recv_case(never_timer.c), recv_case(gofer::after(1ms))) == 2);
+      CHECK_FALSE(poll(never).has_value());
+      CHECK_FALSE(poll(never_timer.c).has_value());
+      CHECK(never_timer.stop());  // still pending
+      CHECK(never_timer.reset(forever) == false);
+      CHECK(select(recv_case(never_timer.c), recv_case(gofer::after(1ms))) == 1);
+
+      std::atomic<bool> woke{false};
+      gofer::go([&woke] {
+        gofer::sleep(forever);
+        woke = true;
+      });
+      gofer::sleep(2ms);
+      CHECK_FALSE(woke.load());
+    });
+  });
+}
+
+TEST_CASE("ticker(duration::max()) never ticks and does not wedge the runtime") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    at_real_and_virtual_time(options, "ticker(duration::max())", [] {
+      gofer::ticker never(forever);
+      gofer::sleep(2ms);  // the runtime still runs goroutines and other timers
+      CHECK_FALSE(poll(never.c).has_value());
+      never.reset(forever);
+      CHECK(select(recv_case(never.c), recv_case(gofer::after(1ms))) == 1);
+      // A period short of overflow at first, but whose second tick overflows:
+      // the re-arm at due + period saturates to "never".
+      gofer::ticker huge(forever / 2);
+      CHECK(select(recv_case(huge.c), recv_case(gofer::after(1ms))) == 1);
+    });
+  });
+}
+
+TEST_CASE("a ticker whose next tick would overflow ticks once, then never again") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer_test::with_watchdog(std::chrono::seconds(120), "ticker re-arm past the end", [&] {
+      gofer::run(
+          [] {
+            const time_point start = gofer::now();
+            const duration half = forever / 2 + 1s;  // two of them overflow
+            gofer::ticker huge(half);
+            // Virtual: all are blocked, so the clock jumps to the first tick.
+            CHECK(huge.c.recv().value == start + half);
+            CHECK(gofer::now() == start + half);
+            // The second would be due past time_point::max(): never. Deadlock
+            // detection, not an endless clock, answers a receive that waits
+            // for it.
+            CHECK_THROWS_AS(huge.c.recv(), gofer::deadlock);
+          },
+          on_virtual_clock(options));
+    });
+  });
+}
+
+TEST_CASE("timer and ticker reset to duration::max() are pending forever") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    at_real_and_virtual_time(options, "reset(duration::max())", [] {
+      gofer::timer t(1ms);
+      CHECK(t.reset(forever));
+      gofer::ticker k(1ms);
+      k.reset(forever);
+      CHECK(select(recv_case(t.c), recv_case(k.c), recv_case(gofer::after(5ms))) == 2);
+    });
+  });
+}
+
+TEST_CASE("sleep_until a far deadline blocks; one in the past returns at once") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    at_real_and_virtual_time(options, "sleep_until(time_point::max())", [] {
+      gofer::sleep_until(time_point::min());  // no overflow of deadline - now()
+      gofer::sleep_until(gofer::now() - 1h);
+      std::atomic<bool> woke{false};
+      gofer::go([&woke] {
+        gofer::sleep_until(time_point::max());
+        woke = true;
+      });
+      gofer::sleep(2ms);
+      CHECK_FALSE(woke.load());
+    });
+  });
+}
+
+TEST_CASE("on the virtual clock, a goroutine blocked only on a 'never' timer is a deadlock") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer_test::with_watchdog(std::chrono::seconds(120), "virtual clock and never", [&] {
+      gofer::run([] { CHECK_THROWS_AS(gofer::after(forever).recv(), gofer::deadlock); },
+                 on_virtual_clock(options));
+    });
+  });
+}
+
+TEST_CASE("add_saturating clamps at both ends instead of overflowing") {
+  const time_point zero{};
+  CHECK(gofer::add_saturating(zero, 1s) == zero + 1s);
+  CHECK(gofer::add_saturating(zero + 1s, forever) == time_point::max());
+  CHECK(gofer::add_saturating(time_point::max(), 1ns) == time_point::max());
+  CHECK(gofer::add_saturating(zero - 1s, duration::min()) == time_point::min());
+  CHECK(gofer::add_saturating(time_point::min(), -1ns) == time_point::min());
+  CHECK(gofer::add_saturating(time_point::max(), -1s) == time_point::max() - 1s);
+}
+
+// --- An overdue timer is visible to the receive itself (Go 1.23) ------------
+
+// Go: synctest's TestTimerRunsImmediately and chanrecv's maybeRunChan.
+TEST_CASE("a due timer is received at once, even before any scheduler pass") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    auto body = [] {
+      gofer::timer zero(0ns);
+      const time_point armed = gofer::now();  // on a virtual clock, the due time
+      const auto got = poll(zero.c);
+      REQUIRE(got.has_value());
+      CHECK(*got <= armed);  // Go sends the time it was due
+
+      gofer::timer negative(-1s);
+      CHECK(select(recv_case(negative.c), default_case()) == 0);
+
+      gofer::timer also_zero(0ns);
+      time_point value{};
+      CHECK(select(recv_case(also_zero.c, value), recv_case(gofer::after(1h)), default_case()) ==
+            0);
+      CHECK(value <= gofer::now());
+
+      // after(0) in a select with a default takes the timer, as Go 1.23 does.
+      CHECK(select(recv_case(gofer::after(0ns)), default_case()) == 0);
+    };
+    gofer::run(body, options);
+    gofer::run(
+        [&] {
+          const time_point start = gofer::now();
+          body();
+          CHECK(gofer::now() == start);  // virtual: nothing waited
+        },
+        on_virtual_clock(options));
+  });
+}
+
+TEST_CASE("a timer that fell due while its goroutine computed is received without a pass") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          gofer::timer t(1ms);
+          gofer::ticker k(1ms);
+          // Compute past both deadlines without blocking or yielding: no
+          // dispatcher of this worker runs meanwhile.
+          const time_point due = gofer::now() + 1ms;
+          while (std::chrono::steady_clock::now() < due + 4ms) {
+          }
+          const auto fired = poll(t.c);
+          REQUIRE(fired.has_value());
+          CHECK(*fired <= due);  // the value is the due time, not the receive's
+          CHECK(select(recv_case(k.c), default_case()) == 0);
+          CHECK_FALSE(poll(k.c).has_value());  // one tick, not a burst
+        },
+        options);
+  });
+}
+
+// --- tick: a ticker with only a channel ------------------------------------
+
+TEST_CASE("tick delivers ticks every d; d <= 0 gives the nil channel") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          const time_point start = gofer::now();
+          auto c = gofer::tick(1s);
+          CHECK(c.recv().value == start + 1s);
+          CHECK(c.recv().value == start + 2s);
+          CHECK(c.cap() == 0);
+          CHECK(gofer::tick(0s) == nullptr);
+          CHECK(gofer::tick(-1s) == nullptr);
+        },
+        on_virtual_clock(options));
+  });
+}
+
+TEST_CASE("tick's ticker stops when the last handle of its channel goes") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer_test::with_watchdog(std::chrono::seconds(120), "tick teardown", [&] {
+      gofer::run(
+          [] {
+            {
+              auto c = gofer::tick(1s);
+              auto copy = c;
+              c.recv();
+            }
+            // Were the ticker still armed, the virtual clock would advance
+            // for ever; stopped, nothing can wake main: a deadlock.
+            CHECK_THROWS_AS(make_chan<int>().recv(), gofer::deadlock);
+          },
+          on_virtual_clock(options));
+    });
   });
 }
