@@ -222,6 +222,12 @@ class recv_ops {
   received<T> recv() const requires std::default_initializable<T> {
     return to_received(detail::recv(self().state()));
   }
+  // Go: v := <-ch, the common case spelled short: the value, or T{} once
+  // the channel is closed and drained (use recv() to tell the two apart).
+  T get() const requires std::default_initializable<T> {
+    std::optional<T> value = detail::recv(self().state());
+    return value.has_value() ? std::move(*value) : T{};
+  }
   // The same for any T: empty once the channel is closed and drained.
   std::optional<T> recv_optional() const { return detail::recv(self().state()); }
 

@@ -26,12 +26,37 @@
 //
 // The case objects live for the full expression, so they may refer to the
 // caller's variables; build them inside the select call.
+//
+// A second form gives each case its handler, so nothing is declared before
+// the select and nothing is written for a case that did not run:
+//
+//   gofer::select(
+//       gofer::on_recv(jobs, [&](int job, bool ok) { ... }),   // case job, ok := <-jobs
+//       gofer::on_recv(quit, [&] { done = true; }),            // case <-quit
+//       gofer::on_send(results, answer, [&] { ++sent; }),      // case results <- answer
+//       gofer::on_default([&] { idle(); }));                   // default
+//
+// The handler of the case that ran is called after the select has completed
+// (no lock held); it may block, throw, or select again. A receive handler
+// takes (T value, bool ok), (T value) or nothing; on_recv_optional's takes a
+// std::optional<T> (for a T with no default constructor). The two forms mix
+// freely, and select returns the chosen index in both.
+//
+// Evaluation order (where C++ differs from Go): select is a function, so its
+// arguments (channels, values to send, receive targets) are evaluated in an
+// unspecified order - GCC goes right to left - and all of them, where Go
+// evaluates the channel and send operands once each, top to bottom, and a
+// receive's left-hand side only for the case chosen. When operands have side
+// effects that must happen in order, evaluate them into locals before the
+// select; to write a target only for the chosen case, use the handler form
+// (or a std::optional target). See docs/differences.md.
 #pragma once
 
 #include <array>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -78,7 +103,14 @@ class recv_case_of : public select_case {
   }
 
   // Called once, on the case that ran.
-  void commit() {
+  void commit() { deliver(); }
+
+ protected:
+  // The value the case took, or empty if the channel was closed.
+  std::optional<T>& received() noexcept { return received_; }
+
+ private:
+  void deliver() {
     if (ok_ != nullptr) *ok_ = received_.has_value();
     if (out_optional_ != nullptr) *out_optional_ = std::move(received_);
     if (out_ != nullptr) {
@@ -133,6 +165,66 @@ struct default_case_of {
   void commit() noexcept {}
 };
 
+// The handler form (see the top of this file).
+template <class T, class F>
+class on_recv_case : public recv_case_of<T> {
+ public:
+  on_recv_case(chan_state<T>* state, F handler)
+      : recv_case_of<T>(state), handler_(std::move(handler)) {}
+  void commit() {
+    std::optional<T>& value = this->received();
+    if constexpr (std::is_invocable_v<F&, T&&, bool>) {
+      const bool ok = value.has_value();
+      std::invoke(handler_, ok ? std::move(*value) : T{}, ok);
+    } else if constexpr (std::is_invocable_v<F&, T&&>) {
+      std::invoke(handler_, value.has_value() ? std::move(*value) : T{});
+    } else {
+      std::invoke(handler_);
+    }
+  }
+
+ private:
+  F handler_;
+};
+
+template <class T, class F>
+class on_recv_optional_case : public recv_case_of<T> {
+ public:
+  on_recv_optional_case(chan_state<T>* state, F handler)
+      : recv_case_of<T>(state), handler_(std::move(handler)) {}
+  void commit() { std::invoke(handler_, std::move(this->received())); }
+
+ private:
+  F handler_;
+};
+
+template <class T, class F>
+class on_send_case : public send_case_of<T> {
+ public:
+  on_send_case(chan_state<T>* state, T* value, F handler)
+      : send_case_of<T>(state, value), handler_(std::move(handler)) {}
+  on_send_case(chan_state<T>* state, const T& value, F handler)
+      : send_case_of<T>(state, value), handler_(std::move(handler)) {}
+  void commit() { std::invoke(handler_); }
+
+ private:
+  F handler_;
+};
+
+template <class F>
+class on_default_case : public default_case_of {
+ public:
+  explicit on_default_case(F handler) : handler_(std::move(handler)) {}
+  void commit() { std::invoke(handler_); }
+
+ private:
+  F handler_;
+};
+
+template <class Case>
+inline constexpr bool is_default_case =
+    std::is_base_of_v<default_case_of, std::remove_cvref_t<Case>>;
+
 template <class C>
 concept receivable = std::same_as<C, chan<typename C::value_type>> ||
     std::same_as<C, recv_chan<typename C::value_type>>;
@@ -142,7 +234,7 @@ concept sendable = std::same_as<C, chan<typename C::value_type>> ||
 
 template <class Case>
 select_case* engine_view(Case& c) noexcept {
-  if constexpr (std::is_same_v<std::remove_cvref_t<Case>, default_case_of>) {
+  if constexpr (is_default_case<Case>) {
     return nullptr;
   } else {
     return &c;
@@ -196,15 +288,50 @@ inline detail::default_case_of default_case() noexcept {
   return {};
 }
 
+// The handler form. case v, ok := <-ch: handler(T v, bool ok); case v :=
+// <-ch: handler(T v); case <-ch: handler(). v is T{} once ch is closed.
+template <detail::receivable C, class F>
+requires std::default_initializable<typename C::value_type>
+auto on_recv(const C& ch, F handler) {
+  using T = typename C::value_type;
+  static_assert(
+      std::is_invocable_v<F&, T&&, bool> || std::is_invocable_v<F&, T&&> || std::is_invocable_v<F&>,
+      "on_recv's handler takes (T value, bool ok), (T value) or nothing");
+  return detail::on_recv_case<T, F>(ch.state(), std::move(handler));
+}
+// For any T: handler(std::optional<T>), empty once ch is closed and drained.
+template <detail::receivable C, class F>
+auto on_recv_optional(const C& ch, F handler) {
+  using T = typename C::value_type;
+  static_assert(std::is_invocable_v<F&, std::optional<T>&&>,
+                "on_recv_optional's handler takes a std::optional<T>");
+  return detail::on_recv_optional_case<T, F>(ch.state(), std::move(handler));
+}
+// case ch <- value: handler() once sent; an rvalue is moved from only then.
+template <detail::sendable C, class F>
+auto on_send(const C& ch, typename C::value_type&& value, F handler) {
+  static_assert(std::is_invocable_v<F&>, "on_send's handler takes nothing");
+  return detail::on_send_case<typename C::value_type, F>(ch.state(), &value, std::move(handler));
+}
+template <detail::sendable C, class F>
+auto on_send(const C& ch, const typename C::value_type& value, F handler) {
+  static_assert(std::is_invocable_v<F&>, "on_send's handler takes nothing");
+  return detail::on_send_case<typename C::value_type, F>(ch.state(), value, std::move(handler));
+}
+// default: handler() when no other case is ready.
+template <class F>
+auto on_default(F handler) {
+  static_assert(std::is_invocable_v<F&>, "on_default's handler takes nothing");
+  return detail::on_default_case<F>(std::move(handler));
+}
+
 // Runs exactly one of `cases` (see the top of this file) and returns its index.
 template <class... Cases>
 std::size_t select(Cases&&... cases) {
   constexpr std::size_t count = sizeof...(Cases);
   static_assert(count < 0x8000, "too many select cases");
-  static_assert(
-      (std::size_t{0} + ... +
-       std::size_t{std::is_same_v<std::remove_cvref_t<Cases>, detail::default_case_of>}) <= 1,
-      "a select has at most one default_case()");
+  static_assert((std::size_t{0} + ... + std::size_t{detail::is_default_case<Cases>}) <= 1,
+                "a select has at most one default_case()");
   std::array<detail::select_case*, count> views{detail::engine_view(cases)...};
   std::array<std::uint16_t, 2 * count> scratch;
   const std::size_t chosen =

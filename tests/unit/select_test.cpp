@@ -8,8 +8,10 @@
 #include <atomic>
 #include <cmath>
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -738,5 +740,150 @@ TEST_CASE("a for-select loop with named cases serves jobs until told to stop") {
         },
         options);
     CHECK(total == 55);
+  });
+}
+
+// --- The handler form: on_recv, on_send, on_default -------------------------
+
+TEST_CASE("on_recv hands the chosen case's value to its handler, and only that handler runs") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          auto numbers = gofer::make_chan<int>(1);
+          auto words = gofer::make_chan<std::string>(1);
+          auto quit = gofer::make_chan<gofer::signal>();
+          numbers.send(7);
+          std::vector<std::string> log;
+          const std::size_t chosen = gofer::select(
+              gofer::on_recv(numbers,
+                             [&](int v, bool ok) {
+                               log.push_back(std::to_string(v) + (ok ? " true" : " false"));
+                             }),
+              gofer::on_recv(words, [&](std::string w) { log.push_back(w); }),
+              gofer::on_recv(quit, [&] { log.push_back("quit"); }));
+          CHECK(chosen == 0);
+          CHECK(log == std::vector<std::string>{"7 true"});
+
+          numbers.close();
+          gofer::select(gofer::on_recv(numbers, [&](int v, bool ok) {
+            CHECK(v == 0);  // Go's zero value
+            CHECK_FALSE(ok);
+          }));
+        },
+        options);
+  });
+}
+
+TEST_CASE("a losing receive case writes nothing: its target is only in its handler") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          auto idle = gofer::make_chan<int>();
+          auto ready = gofer::make_chan<int>(1);
+          ready.send(1);
+          std::map<std::string, int> seen;
+          // Go: case seen["never"] = <-idle evaluates the map index only if chosen.
+          gofer::select(gofer::on_recv(idle, [&](int v) { seen["never"] = v; }),
+                        gofer::on_recv(ready, [&](int v) { seen["ready"] = v; }));
+          CHECK(seen.size() == 1);
+          CHECK(seen.count("never") == 0);
+        },
+        options);
+  });
+}
+
+TEST_CASE("on_send moves its value only if it ran; on_default runs when nothing is ready") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          auto full = gofer::make_chan<counted>(1);
+          full.send(counted{1});
+          counted value{2};
+          bool defaulted = false;
+          const std::size_t chosen = gofer::select(
+              gofer::on_send(full, std::move(value), [] { FAIL("sent on a full channel"); }),
+              gofer::on_default([&] { defaulted = true; }));
+          CHECK(chosen == 1);
+          CHECK(defaulted);
+          CHECK(value.id == 2);  // not moved from
+
+          auto out = gofer::make_chan<counted>(1);
+          bool sent = false;
+          gofer::select(gofer::on_send(out, std::move(value), [&] { sent = true; }));
+          CHECK(sent);
+          CHECK(out.get().id == 2);
+        },
+        options);
+  });
+}
+
+TEST_CASE("the two forms mix, and a handler may block and select again") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          auto ping = gofer::make_chan<int>();
+          auto pong = gofer::make_chan<int>();
+          gofer::go([ping, pong] { pong.send(ping.get() + 1); });
+          int direct = 0;
+          int via_handler = 0;
+          ping.send(41);
+          const std::size_t chosen = gofer::select(
+              recv_case(ping, direct), gofer::on_recv(pong, [&](int v) {
+                via_handler = v;
+                // A handler runs after the select completed: it may block.
+                CHECK(gofer::select(gofer::on_recv(ping, [] {}), gofer::on_default([] {})) == 1);
+              }));
+          CHECK(chosen == 1);
+          CHECK(via_handler == 42);
+          CHECK(direct == 0);
+        },
+        options);
+  });
+}
+
+TEST_CASE("on_recv_optional serves a T without a default constructor") {
+  struct no_default {
+    explicit no_default(int v) : value(v) {}
+    int value;
+  };
+  gofer::run([] {
+    auto c = gofer::make_chan<no_default>(1);
+    c.send(no_default{5});
+    int got = 0;
+    gofer::select(
+        gofer::on_recv_optional(c, [&](std::optional<no_default> v) { got = v ? v->value : -1; }));
+    CHECK(got == 5);
+    c.close();
+    gofer::select(
+        gofer::on_recv_optional(c, [&](std::optional<no_default> v) { got = v ? v->value : -1; }));
+    CHECK(got == -1);
+  });
+}
+
+TEST_CASE("get is <-ch: the value, or T{} once closed and drained") {
+  gofer::run([] {
+    auto c = gofer::make_chan<int>(2);
+    c.send(3);
+    c.close();
+    CHECK(c.get() == 3);
+    CHECK(c.get() == 0);
+  });
+}
+
+TEST_CASE("select's operands are evaluated in an unspecified order; locals restore Go's") {
+  // Documents the difference (docs/differences.md): the order below is the
+  // compiler's. Evaluating into locals first gives Go's top-to-bottom order.
+  gofer::run([] {
+    auto c = gofer::make_chan<int>(5);
+    std::string order;
+    auto next = [&order](int i) {
+      order += std::to_string(i);
+      return i;
+    };
+    const int a = next(1);
+    const int b = next(2);
+    const int d = next(3);
+    gofer::select(gofer::send_case(c, a), gofer::send_case(c, b), gofer::send_case(c, d));
+    CHECK(order == "123");
   });
 }
