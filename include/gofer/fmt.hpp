@@ -19,6 +19,7 @@
 //   exact std::chrono::duration) | 300ms, 1.2µs, 0s   |
 //   gofer::time_point            | m=+3.000000000     | the monotonic part of Time.String
 //   std::error_code              | context canceled   | an error's Error() (fmt < 11.1; below)
+//   std::error_code{} (no error) | <nil>              | a nil error
 //   gofer::received<T>           | 42 true            | fmt.Println(v, ok)
 //   gofer::signal                | {}                 | struct{}{}
 //   bool ({fmt} itself)          | true               | %v, %t
@@ -52,10 +53,10 @@
 // std::error_code: {fmt} 9 and 10 have no formatter that prints the message
 // (10 and 11.0 print "category:value", and only with fmt/std.h). For them
 // this header supplies one: {} and {:s} print message(), as Go's %v and %s
-// print an error. From {fmt} 11.1 fmt/std.h defines its own, which this
-// header includes and leaves alone: there {:s} prints message() and {}
-// prints "category:value", so {:s} is the spelling that reads the same
-// with every {fmt}.
+// print an error, and an empty code (no error: ctx.err() before
+// cancellation) prints "<nil>", as Go prints a nil error. From {fmt} 11.1 fmt/std.h defines its
+// own, which this header includes and leaves alone: there {:s} prints message() and {} prints
+// "category:value", so {:s} is the spelling that reads the same with every {fmt}.
 #pragma once
 
 #include <fmt/format.h>
@@ -142,13 +143,13 @@ struct fmt::formatter<std::chrono::time_point<std::chrono::steady_clock, Duratio
 };
 
 #if FMT_VERSION < 110100
-// Go: an error prints its Error() for %v and %s. {fmt} 11.1 brings its own
-// (see the top of this file). An explicit specialization, so with {fmt} 10
+// Go: an error prints its Error() for %v and %s, a nil error "<nil>". {fmt}
+// 11.1 brings its own (see the top of this file). An explicit specialization, so with {fmt} 10
 // it wins over fmt/std.h's partial one, which prints "category:value".
 template <>
 struct fmt::formatter<std::error_code, char> : fmt::formatter<fmt::string_view> {
   auto format(const std::error_code& code, fmt::format_context& ctx) const {
-    const std::string text = code.message();
+    const std::string text = code ? code.message() : "<nil>";
     return fmt::formatter<fmt::string_view>::format(text, ctx);
   }
 };

@@ -102,6 +102,11 @@ TEST_CASE("an error code prints its message, as Go's %v of an error") {
   CHECK(fmt::format("{}", invalid) == invalid.message());
 }
 
+TEST_CASE("no error prints as Go prints a nil error") {
+  CHECK(fmt::format("{}", std::error_code{}) == "<nil>");  // fmt.Sprint(ctx.Err()) before cancel
+  CHECK(fmt::format("{}", gofer::background().err()) == "<nil>");
+}
+
 TEST_CASE("a received value prints as Go's fmt.Println(v, ok)") {
   CHECK(fmt::format("{}", gofer::received<int>{1, true}) == "1 true");
   CHECK(fmt::format("{}", gofer::received<int>{0, false}) == "0 false");
