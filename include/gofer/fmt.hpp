@@ -50,13 +50,15 @@
 // would instantiate the other formatter for the same type, and the program
 // would break the one-definition rule.
 //
-// std::error_code: {fmt} 9 and 10 have no formatter that prints the message
-// (10 and 11.0 print "category:value", and only with fmt/std.h). For them
-// this header supplies one: {} and {:s} print message(), as Go's %v and %s
-// print an error, and an empty code (no error: ctx.err() before
-// cancellation) prints "<nil>", as Go prints a nil error. From {fmt} 11.1 fmt/std.h defines its
-// own, which this header includes and leaves alone: there {:s} prints message() and {} prints
-// "category:value", so {:s} is the spelling that reads the same with every {fmt}.
+// std::error_code: {fmt} 9 to 11.0 have no formatter that prints the
+// message (10 and 11.0 print "category:value", and only with fmt/std.h).
+// For them this header supplies one: {} and {:s} print message(), as Go's %v
+// and %s print an error, and an empty code (no error: ctx.err() before
+// cancellation) prints "<nil>", as Go prints a nil error. From {fmt} 11.1,
+// fmt/std.h defines its own, which this header includes and leaves alone:
+// there {:s} prints message() (an empty code's too, not "<nil>") and {}
+// prints "category:value". So {:s} is the spelling that prints an error's
+// message with every {fmt}.
 #pragma once
 
 #include <fmt/format.h>
@@ -66,7 +68,6 @@
 #include <limits>
 #include <ratio>
 #include <string>
-#include <string_view>
 #include <system_error>
 #include <type_traits>
 #include <utility>
