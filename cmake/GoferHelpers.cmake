@@ -22,14 +22,16 @@ function(gofer_set_target_options target)
   set_target_properties(${target} PROPERTIES CXX_EXTENSIONS OFF)
 endfunction()
 
-# gofer_add_test(NAME chan_test SOURCES unit/chan_test.cpp LABELS unit [TIMEOUT 300])
+# gofer_add_test(NAME chan_test SOURCES unit/chan_test.cpp LABELS unit [TIMEOUT 300]
+#                [LIBRARIES fmt::fmt])
 #
 # One doctest executable, registered as one CTest test. Running the whole
 # executable per test (instead of doctest_discover_tests, one process per
 # case) keeps ctest fast; run it directly with doctest's own flags
-# (-tc="name", -s) to pick out cases.
+# (-tc="name", -s) to pick out cases. LIBRARIES are linked besides gofer and
+# doctest (fmt::fmt for the test of gofer/fmt.hpp).
 function(gofer_add_test)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;TIMEOUT" "SOURCES;LABELS")
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;TIMEOUT" "SOURCES;LABELS;LIBRARIES")
   if(NOT arg_NAME OR NOT arg_SOURCES)
     message(FATAL_ERROR "gofer_add_test needs NAME and SOURCES")
   endif()
@@ -41,7 +43,7 @@ function(gofer_add_test)
   endif()
 
   add_executable(${arg_NAME} ${arg_SOURCES})
-  target_link_libraries(${arg_NAME} PRIVATE gofer::gofer gofer_doctest_main)
+  target_link_libraries(${arg_NAME} PRIVATE gofer::gofer gofer_doctest_main ${arg_LIBRARIES})
   gofer_set_target_options(${arg_NAME})
 
   add_test(NAME ${arg_NAME} COMMAND ${arg_NAME})
@@ -83,7 +85,8 @@ endfunction()
 #
 # Builds <build>/demos/<name>/<name>: one folder per program, like the source
 # tree. The target is gofer_demo_<name> so that short demo names cannot clash
-# with a parent project's targets.
+# with a parent project's targets. Demos print as Go programs do, with {fmt}
+# and gofer/fmt.hpp, so each links fmt::fmt (found by demos/CMakeLists.txt).
 function(gofer_add_demo)
   cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME" "SOURCES")
   if(NOT arg_NAME OR NOT arg_SOURCES)
@@ -92,7 +95,7 @@ function(gofer_add_demo)
 
   set(target gofer_demo_${arg_NAME})
   add_executable(${target} ${arg_SOURCES})
-  target_link_libraries(${target} PRIVATE gofer::gofer)
+  target_link_libraries(${target} PRIVATE gofer::gofer fmt::fmt)
   gofer_set_target_options(${target})
   set_target_properties(${target} PROPERTIES
     OUTPUT_NAME ${arg_NAME}

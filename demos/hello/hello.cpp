@@ -8,7 +8,8 @@
 //   }
 #include <gofer/gofer.hpp>
 
-#include <cstdio>
+#include <fmt/core.h>
+
 #include <string>
 
 int main() {
@@ -24,7 +25,7 @@ int main() {
     });
     gofer::go([jobs, results, quit] {
       for (int job : jobs)
-        results.send(std::to_string(job) + "² = " + std::to_string(job * job));
+        results.send(fmt::format("{}² = {}", job, job * job));
       quit.close();
     });
 
@@ -32,10 +33,10 @@ int main() {
       std::string result;
       switch (gofer::select(gofer::recv_case(results, result), gofer::recv_case(quit))) {
         case 0:
-          std::printf("%s\n", result.c_str());
+          fmt::print("{}\n", result);
           break;
         case 1:
-          std::printf("done\n");
+          fmt::print("done\n");
           return;
       }
     }

@@ -7,9 +7,9 @@
 //
 //   cancel [--virtual-time] [--periods 3s,5s,16s] [--fail 3] [--cleanup 2s]
 //          [--timeline FILE]
+#include <gofer/fmt.hpp>
 #include <gofer/gofer.hpp>
 
-#include <cstdio>
 #include <functional>
 #include <optional>
 #include <string>
@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
           running.add(1);
           gofer::go([&, index, stop, check = monitor::make_check(options, index, timeline, start)] {
             run_at_interval(options.periods[index], check, stop, cancel);
-            std::printf("checker %zu stopped @%s\n", index + 1, monitor::go_elapsed(start).c_str());
+            fmt::print("checker {} stopped @{:.3}\n", index + 1, gofer::since(start));
             timeline.record(index, monitor::timeline::kind::stopped);
             running.done();
           });
@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
 
         const std::size_t which = gofer::select(gofer::recv_case(stop1), gofer::recv_case(stop2),
                                                 gofer::recv_case(stop3));
-        std::printf("Problem detected on %s checker\n", monitor::ordinal(which + 1).c_str());
+        fmt::print("Problem detected on {} checker\n", monitor::ordinal(which + 1));
         timeline.record(main_lane, monitor::timeline::kind::detected);
 
         cancel.close();  // every checker's select sees it

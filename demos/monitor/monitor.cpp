@@ -15,7 +15,8 @@
 // it. cancel.cpp adds the fix.
 #include <gofer/gofer.hpp>
 
-#include <cstdio>
+#include <fmt/core.h>
+
 #include <optional>
 #include <string>
 #include <utility>
@@ -73,13 +74,13 @@ int main(int argc, char** argv) {
         switch (gofer::select(gofer::recv_case(stop1), gofer::recv_case(stop2),
                               gofer::recv_case(stop3))) {
           case 0:
-            std::printf("Problem detected on first checker\n");
+            fmt::print("Problem detected on first checker\n");
             break;
           case 1:
-            std::printf("Problem detected on second checker\n");
+            fmt::print("Problem detected on second checker\n");
             break;
           case 2:
-            std::printf("Problem detected on third checker\n");
+            fmt::print("Problem detected on third checker\n");
             break;
         }
         timeline.record(main_lane, monitor::timeline::kind::detected);

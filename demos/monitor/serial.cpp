@@ -6,8 +6,9 @@
 //   serial [--virtual-time] [--period 3s] [--fail 6]
 #include <gofer/gofer.hpp>
 
+#include <fmt/core.h>
+
 #include <chrono>
-#include <cstdio>
 
 #include "support.hpp"
 
@@ -23,9 +24,9 @@ int main(int argc, char** argv) {
         const gofer::time_point start = gofer::now();
         for (std::size_t check = 1;; ++check) {
           const std::chrono::duration<double> elapsed = gofer::since(start);
-          std::printf("check health %zu @%.1f\n", check, elapsed.count());
+          fmt::print("check health {} @{:.1f}\n", check, elapsed.count());
           if (check == options.failing) {
-            std::printf("Problem detected by check %zu\n", check);
+            fmt::print("Problem detected by check {}\n", check);
             break;
           }
           gofer::sleep(options.periods[0]);  // the loop drifts: see docs/learn/04-time.md

@@ -1,6 +1,7 @@
 #include "support.hpp"
 
 #include <CLI/CLI.hpp>
+#include <gofer/fmt.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +9,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
-#include <iostream>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -19,7 +19,7 @@ namespace monitor {
 namespace {
 
 [[noreturn]] void usage_error(const CLI::App& app, const std::string& message) {
-  std::cerr << app.get_name() << ": " << message << "\n\n" << app.help();
+  fmt::print(stderr, "{}: {}\n\n{}", app.get_name(), message, app.help());
   std::exit(2);
 }
 
@@ -104,17 +104,12 @@ options parse_options(int argc, char** argv, const char* description, const opti
   return parsed;
 }
 
-std::string go_elapsed(gofer::time_point start) {
-  return gofer::format_duration(gofer::since(start)).substr(0, 3);
-}
-
 check make_check(const options& options, std::size_t index, timeline& timeline,
                  gofer::time_point start) {
   const gofer::duration dt = options.periods[index];
   const bool doomed = index + 1 == options.failing;
   return [&timeline, start, dt, doomed, index]() -> std::optional<std::string> {
-    std::printf("check health %s @%s\n", gofer::format_duration(dt).c_str(),
-                go_elapsed(start).c_str());
+    fmt::print("check health {} @{:.3}\n", dt, gofer::since(start));
     timeline.record(index, doomed ? timeline::kind::check_failed : timeline::kind::check_ok);
     if (doomed) return "doom";
     return std::nullopt;
@@ -124,10 +119,10 @@ check make_check(const options& options, std::size_t index, timeline& timeline,
 void cleanup(const options& options, timeline& timeline, std::size_t lane,
              gofer::time_point start) {
   if (options.cleanup > gofer::duration::zero()) {
-    std::printf("cleanup started @%s\n", go_elapsed(start).c_str());
+    fmt::print("cleanup started @{:.3}\n", gofer::since(start));
     timeline.record(lane, timeline::kind::cleanup_started);
     gofer::sleep(options.cleanup);
-    std::printf("cleanup done @%s\n", go_elapsed(start).c_str());
+    fmt::print("cleanup done @{:.3}\n", gofer::since(start));
     timeline.record(lane, timeline::kind::cleanup_done);
   }
   timeline.record(lane, timeline::kind::stopped);
@@ -173,9 +168,7 @@ double tick_step(double span_seconds) {
 }
 
 std::string number(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f", value);
-  return text;
+  return fmt::format("{:.1f}", value);
 }
 
 std::string escaped(const std::string& text) {

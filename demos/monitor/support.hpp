@@ -1,8 +1,7 @@
 // What the monitor programs share and the Go reference keeps out of sight:
-// command-line flags, Go's way of printing elapsed time, and the timeline
-// picture. The programs themselves (monitor.cpp, serial.cpp, cancel.cpp,
-// tasks.cpp) hold only the concurrency, so each reads like its Go or Python
-// twin under docs/go/06_monitor and docs/python/06_monitor.
+// command-line flags and the timeline picture. The programs themselves (monitor.cpp, serial.cpp,
+// cancel.cpp, tasks.cpp) hold only the concurrency, so each reads like its Go or Python twin under
+// docs/go/06_monitor and docs/python/06_monitor.
 #pragma once
 
 #include <gofer/time.hpp>
@@ -39,9 +38,9 @@ options parse_options(int argc, char** argv, const char* description, const opti
 
 // The reference prints elapsed time with fmt.Printf("@%.3s", time.Since(start)):
 // a Duration formatted as a string ("3.000123456s") and cut to three
-// characters ("3.0"; "10.000…s" gives "10."). This does the same.
-std::string go_elapsed(gofer::time_point start);
-
+// characters ("3.0"; "10.000…s" gives "10."). The programs do the same with
+// fmt::print("@{:.3}", gofer::since(start)) (gofer/fmt.hpp).
+//
 // Go reads the clock (start := time.Now()) before it starts the checkers, and
 // each ticker starts a few microseconds later, so its ticks land just after
 // 3s, 6s, ... and print as "3.0". On gofer's virtual clock starting takes no

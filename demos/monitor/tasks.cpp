@@ -6,9 +6,9 @@
 //
 //   tasks [--virtual-time] [--periods 3s,5s,16s] [--fail 3] [--cleanup 2s]
 //         [--timeline FILE]
+#include <gofer/fmt.hpp>
 #include <gofer/gofer.hpp>
 
-#include <cstdio>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -24,7 +24,7 @@ namespace {
 struct feedback {
   std::size_t checker = 0;  // 1-based
   std::string problem;
-  std::string at;  // elapsed time, as Go prints it
+  gofer::duration at{};  // when it was found, since start
 };
 
 }  // namespace
@@ -50,12 +50,11 @@ int main(int argc, char** argv) {
                 case 0:
                   if (std::optional<std::string> problem = checker()) {
                     timeline.record(index, monitor::timeline::kind::stopped);
-                    return {index + 1, *problem, monitor::go_elapsed(start)};
+                    return {index + 1, *problem, gofer::since(start)};
                   }
                   break;
                 case 1:  // cancelled: asyncio raises CancelledError at the await
-                  std::printf("checker %zu cancelled @%s\n", index + 1,
-                              monitor::go_elapsed(start).c_str());
+                  fmt::print("checker {} cancelled @{:.3}\n", index + 1, gofer::since(start));
                   timeline.record(index, monitor::timeline::kind::stopped);
                   throw std::system_error(ctx.err());
               }
@@ -75,9 +74,8 @@ int main(int argc, char** argv) {
           task.wait();  // let them finish
 
         const feedback found = done.front().get();
-        std::printf("Problem detected on %s checker: %s @%s\n",
-                    monitor::ordinal(found.checker).c_str(), found.problem.c_str(),
-                    found.at.c_str());
+        fmt::print("Problem detected on {} checker: {} @{:.3}\n", monitor::ordinal(found.checker),
+                   found.problem, found.at);
         timeline.record(main_lane, monitor::timeline::kind::detected);
 
         monitor::cleanup(options, timeline, main_lane, start);

@@ -9,7 +9,9 @@
 # find_package:     installs GOFER_BINARY_DIR into WORK_DIR/prefix and builds
 #                   find_package/ with CMAKE_PREFIX_PATH pointing there.
 # add_subdirectory: builds add_subdirectory/, which adds GOFER_SOURCE_DIR.
-# Either way the program must run and print this build's version.
+# Either way gofer_consumer must run and print this build's version, and
+# gofer_fmt_consumer (gofer/fmt.hpp, with {fmt} linked by the consumer) must
+# print Go's text for a received duration.
 cmake_minimum_required(VERSION 3.25)
 
 foreach(_var IN ITEMS MODE GOFER_SOURCE_DIR GOFER_BINARY_DIR GOFER_VERSION WORK_DIR)
@@ -75,20 +77,25 @@ if(CONFIG)
 endif()
 run_step("build consumer" "${CMAKE_COMMAND}" ${_build_args})
 
-# Multi-config generators put the program in a per-config folder.
-set(_program "${_build_dir}/gofer_consumer")
-if(CONFIG AND NOT EXISTS "${_program}" AND NOT EXISTS "${_program}.exe")
-  set(_program "${_build_dir}/${CONFIG}/gofer_consumer")
-endif()
-message(STATUS "[${MODE}] run consumer")
-execute_process(COMMAND "${_program}"
-  RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _err)
-message("${_out}${_err}")
-if(NOT _rc EQUAL 0)
-  message(FATAL_ERROR "[${MODE}] consumer exited with ${_rc}")
-endif()
-string(FIND "${_out}" "gofer ${GOFER_VERSION}" _at)
-if(_at EQUAL -1)
-  message(FATAL_ERROR "[${MODE}] consumer did not print 'gofer ${GOFER_VERSION}'")
-endif()
+# Runs one of the consumer's programs; it must exit with 0 and print `expected`.
+function(run_program name expected)
+  # Multi-config generators put the program in a per-config folder.
+  set(_program "${_build_dir}/${name}")
+  if(CONFIG AND NOT EXISTS "${_program}" AND NOT EXISTS "${_program}.exe")
+    set(_program "${_build_dir}/${CONFIG}/${name}")
+  endif()
+  message(STATUS "[${MODE}] run ${name}")
+  execute_process(COMMAND "${_program}"
+    RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _err)
+  message("${_out}${_err}")
+  if(NOT _rc EQUAL 0)
+    message(FATAL_ERROR "[${MODE}] ${name} exited with ${_rc}")
+  endif()
+  string(FIND "${_out}" "${expected}" _at)
+  if(_at EQUAL -1)
+    message(FATAL_ERROR "[${MODE}] ${name} did not print '${expected}'")
+  endif()
+endfunction()
+run_program(gofer_consumer "gofer ${GOFER_VERSION}")
+run_program(gofer_fmt_consumer "gofer/fmt.hpp: 1.5s true")
 message(STATUS "[${MODE}] ok")

@@ -4,10 +4,10 @@
 // deferred calls). See docs/differences.md.
 #include <gofer/gofer.hpp>
 
-#include <cstdio>
+#include <fmt/core.h>
 
 struct announce_unwind {
-  ~announce_unwind() { std::printf("worker: unwound, its destructors ran\n"); }
+  ~announce_unwind() { fmt::print("worker: unwound, its destructors ran\n"); }
 };
 
 int main() {
@@ -16,14 +16,14 @@ int main() {
     auto never = gofer::make_chan<int>();  // nobody ever sends on it
     gofer::go([started, never] {
       announce_unwind guard;
-      std::printf("worker: waiting forever\n");
+      fmt::print("worker: waiting forever\n");
       started.close();
       never.recv();  // still blocked here when main returns
     });
     started.recv();
-    std::printf("main: returning\n");
+    fmt::print("main: returning\n");
   });
-  std::printf("after gofer::run\n");
+  fmt::print("after gofer::run\n");
 }
 
 // Output:

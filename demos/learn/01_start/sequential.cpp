@@ -2,8 +2,9 @@
 // 0.2 s; started as goroutines they wait at the same time and take 0.1 s.
 #include <gofer/gofer.hpp>
 
+#include <fmt/core.h>
+
 #include <chrono>
-#include <cstdio>
 
 using namespace std::chrono_literals;
 
@@ -20,7 +21,7 @@ int main() {
     auto start = gofer::now();
     job();
     job();
-    std::printf("one after the other: %.1fs\n", seconds_since(start));
+    fmt::print("one after the other: {:.1f}s\n", seconds_since(start));
 
     start = gofer::now();
     gofer::wait_group wg;
@@ -34,7 +35,7 @@ int main() {
       wg.done();
     });
     wg.wait();
-    std::printf("as two goroutines: %.1fs\n", seconds_since(start));
+    fmt::print("as two goroutines: {:.1f}s\n", seconds_since(start));
   });
 }
 

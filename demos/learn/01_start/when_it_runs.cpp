@@ -4,7 +4,7 @@
 // `ran` needs no atomic.
 #include <gofer/gofer.hpp>
 
-#include <cstdio>
+#include <fmt/core.h>
 
 int main() {
   gofer::run([] {
@@ -12,12 +12,12 @@ int main() {
     auto done = gofer::make_chan<gofer::signal>();
     gofer::go([&ran, done] {
       ran = true;
-      std::printf("goroutine: running\n");
+      fmt::print("goroutine: running\n");
       done.close();
     });
-    std::printf("main: after go, ran=%s\n", ran ? "true" : "false");
+    fmt::print("main: after go, ran={}\n", ran);
     gofer::yield();  // let queued goroutines run (Go: runtime.Gosched)
-    std::printf("main: after yield, ran=%s\n", ran ? "true" : "false");
+    fmt::print("main: after yield, ran={}\n", ran);
     done.recv();  // wait for it to finish before `ran` goes out of scope
   });
 }

@@ -2,9 +2,10 @@
 // capacity; then each send waits until the receiver has taken a value.
 #include <gofer/gofer.hpp>
 
+#include <fmt/format.h>
+
 #include <chrono>
-#include <cstdio>
-#include <string>
+#include <vector>
 
 using namespace std::chrono_literals;
 
@@ -16,18 +17,18 @@ int main() {
       for (int i = 1; i <= 5; ++i) {
         ch.send(i);  // waits only while the buffer is full
         const double t = std::chrono::duration<double>(gofer::since(start)).count();
-        std::printf("%.1fs sent %d\n", t, i);
+        fmt::print("{:.1f}s sent {}\n", t, i);
       }
       ch.close();
     });
 
-    std::string got;
+    std::vector<int> got;
     gofer::sleep(100ms);  // a slow receiver: one value every 100 ms
     for (int v : ch) {
-      got += " " + std::to_string(v);
+      got.push_back(v);
       gofer::sleep(100ms);
     }
-    std::printf("received%s\n", got.c_str());
+    fmt::print("received {}\n", fmt::join(got, " "));
   });
 }
 

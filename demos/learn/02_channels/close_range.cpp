@@ -4,7 +4,7 @@
 // receives.
 #include <gofer/gofer.hpp>
 
-#include <cstdio>
+#include <fmt/core.h>
 
 void produce(gofer::send_chan<int> out) {
   for (int i = 1; i <= 3; ++i) {
@@ -15,10 +15,10 @@ void produce(gofer::send_chan<int> out) {
 
 void consume(gofer::recv_chan<int> in) {
   for (int v : in) {  // receives until `in` is closed and drained
-    std::printf("got %d\n", v);
+    fmt::print("got {}\n", v);
   }
   auto [v, ok] = in.recv();  // closed: returns at once, zero value, ok=false
-  std::printf("after close: %d %s\n", v, ok ? "true" : "false");
+  fmt::print("after close: {} {}\n", v, ok);
 }
 
 int main() {

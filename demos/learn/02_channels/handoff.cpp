@@ -2,20 +2,20 @@
 // receiver takes the value, so the two goroutines meet at that point.
 #include <gofer/gofer.hpp>
 
-#include <cstdio>
+#include <fmt/core.h>
 
 int main() {
   gofer::run([] {
     auto handoff = gofer::make_chan<int>();  // unbuffered
     gofer::go([handoff] {
-      std::printf("sending 42\n");
+      fmt::print("sending 42\n");
       handoff.send(42);  // waits for the receiver
     });
     auto [value, ok] = handoff.recv();
-    std::printf("received %d (ok=%d)\n", value, ok);
+    fmt::print("received {} (ok={})\n", value, ok);
   });
 }
 
 // Output:
 // sending 42
-// received 42 (ok=1)
+// received 42 (ok=true)

@@ -3,17 +3,17 @@
 // same thing more directly.
 #include <gofer/gofer.hpp>
 
-#include <cstdio>
+#include <fmt/core.h>
 
 // Receives from ch if a value is ready, without waiting.
 void try_receive(const gofer::chan<int>& ch) {
   int v = 0;
   switch (gofer::select(gofer::recv_case(ch, v), gofer::default_case())) {
     case 0:
-      std::printf("received %d\n", v);
+      fmt::print("received {}\n", v);
       break;
     case 1:
-      std::printf("nothing to receive\n");
+      fmt::print("nothing to receive\n");
       break;
   }
 }
@@ -21,9 +21,9 @@ void try_receive(const gofer::chan<int>& ch) {
 // Sends v on ch if there is room, without waiting.
 void try_send(const gofer::chan<int>& ch, int v) {
   if (ch.try_send(v)) {  // select { case ch <- v: ... default: ... }
-    std::printf("sent %d\n", v);
+    fmt::print("sent {}\n", v);
   } else {
-    std::printf("buffer full, dropped %d\n", v);
+    fmt::print("buffer full, dropped {}\n", v);
   }
 }
 

@@ -2,7 +2,7 @@
 // channel can starve another. Here both channels always hold a value.
 #include <gofer/gofer.hpp>
 
-#include <cstdio>
+#include <fmt/core.h>
 
 int main() {
   gofer::run([] {
@@ -24,9 +24,9 @@ int main() {
           break;
       }
     }
-    std::printf("selects: %d\n", from_a + from_b);
+    fmt::print("selects: {}\n", from_a + from_b);
     // Each count is near 5000; 4000 is more than 20 standard deviations away.
-    std::printf("both cases chosen often: %s\n", from_a > 4000 && from_b > 4000 ? "true" : "false");
+    fmt::print("both cases chosen often: {}\n", from_a > 4000 && from_b > 4000);
   });
 }
 

@@ -4,8 +4,9 @@
 // which would be ready forever.
 #include <gofer/gofer.hpp>
 
+#include <fmt/core.h>
+
 #include <chrono>
-#include <cstdio>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -35,23 +36,23 @@ int main() {
       switch (gofer::select(gofer::recv_case(a, v, ok), gofer::recv_case(b, v, ok))) {
         case 0:
           if (!ok) {
-            std::printf("a closed: disable its case\n");
+            fmt::print("a closed: disable its case\n");
             a = {};
             continue;
           }
-          std::printf("from a: %d\n", v);
+          fmt::print("from a: {}\n", v);
           break;
         case 1:
           if (!ok) {
-            std::printf("b closed: disable its case\n");
+            fmt::print("b closed: disable its case\n");
             b = {};
             continue;
           }
-          std::printf("from b: %d\n", v);
+          fmt::print("from b: {}\n", v);
           break;
       }
     }
-    std::printf("both inputs drained\n");
+    fmt::print("both inputs drained\n");
   });
 }
 

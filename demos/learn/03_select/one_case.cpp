@@ -2,7 +2,8 @@
 // received and the other stays in its channel for a later receive.
 #include <gofer/gofer.hpp>
 
-#include <cstdio>
+#include <fmt/core.h>
+
 #include <string>
 
 int main() {
@@ -12,7 +13,7 @@ int main() {
     a.send("x");
     b.send("y");
     gofer::select(gofer::recv_case(a), gofer::recv_case(b));
-    std::printf("values still in the channels: %zu\n", a.len() + b.len());
+    fmt::print("values still in the channels: {}\n", a.len() + b.len());
   });
 }
 

@@ -2,7 +2,8 @@
 // case for the work and one for the quit signal.
 #include <gofer/gofer.hpp>
 
-#include <cstdio>
+#include <fmt/core.h>
+
 #include <utility>
 
 // Sends the Fibonacci sequence on c until quit is closed.
@@ -15,7 +16,7 @@ void fibonacci(gofer::send_chan<int> c, gofer::recv_chan<gofer::signal> quit) {
         x = std::exchange(y, x + y);  // x, y = y, x+y
         break;
       case 1:
-        std::printf("quit\n");
+        fmt::print("quit\n");
         return;
     }
   }
@@ -27,9 +28,9 @@ int main() {
     auto quit = gofer::make_chan<gofer::signal>();
     gofer::go([c, quit] {
       for (int i = 0; i < 10; ++i) {
-        std::printf("%d ", c.recv().value);
+        fmt::print("{} ", c.recv().value);
       }
-      std::printf("\n");
+      fmt::print("\n");
       quit.close();  // the producer's next select takes this case
     });
     fibonacci(c, quit);

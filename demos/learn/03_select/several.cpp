@@ -3,8 +3,9 @@
 // arguments), which a switch turns into Go's case bodies.
 #include <gofer/gofer.hpp>
 
+#include <fmt/core.h>
+
 #include <chrono>
-#include <cstdio>
 #include <string>
 
 using namespace std::chrono_literals;
@@ -25,10 +26,10 @@ int main() {
       std::string msg;
       switch (gofer::select(gofer::recv_case(one, msg), gofer::recv_case(two, msg))) {
         case 0:
-          std::printf("from one: %s\n", msg.c_str());
+          fmt::print("from one: {}\n", msg);
           break;
         case 1:
-          std::printf("from two: %s\n", msg.c_str());
+          fmt::print("from two: {}\n", msg);
           break;
       }
     }

@@ -1,9 +1,9 @@
 // A timeout is one more case: gofer::after returns a channel that receives
 // once the time is up.
+#include <gofer/fmt.hpp>
 #include <gofer/gofer.hpp>
 
 #include <chrono>
-#include <cstdio>
 #include <string>
 
 using namespace std::chrono_literals;
@@ -15,7 +15,7 @@ gofer::recv_chan<std::string> fetch(gofer::duration delay) {
   auto result = gofer::make_chan<std::string>(1);
   gofer::go([result, delay] {
     gofer::sleep(delay);
-    result.send("result after " + gofer::format_duration(delay));
+    result.send(fmt::format("result after {}", delay));
   });
   return result;
 }
@@ -27,10 +27,10 @@ int main() {
       std::string r;
       switch (gofer::select(gofer::recv_case(result, r), gofer::recv_case(gofer::after(100ms)))) {
         case 0:
-          std::printf("%s\n", r.c_str());
+          fmt::print("{}\n", r);
           break;
         case 1:
-          std::printf("timed out after 100ms\n");
+          fmt::print("timed out after 100ms\n");
           break;
       }
     }

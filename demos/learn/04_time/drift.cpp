@@ -6,11 +6,11 @@
 //
 // On the virtual clock (GOFER_VIRTUAL_TIME=1) nothing wakes late, and only
 // the work adds up: the sleep loop drifts 50 * 2ms = 100ms, the ticker 0.
+#include <gofer/fmt.hpp>
 #include <gofer/gofer.hpp>
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -60,15 +60,16 @@ int main(int argc, char** argv) {
   const bool trace = argc > 1 && std::strcmp(argv[1], "--trace") == 0;
   gofer::run([trace] {
     const std::vector<gofer::duration> sleep_late = sleep_loop();
-    std::printf("sleep loop: %d ticks of 10ms, drift %.1fms\n", ticks, ms(sleep_late.back()));
+    fmt::print("sleep loop: {} ticks of {}, drift {:.1f}ms\n", ticks, period,
+               ms(sleep_late.back()));
     const std::vector<gofer::duration> ticker_late = ticker_loop();
     std::vector<gofer::duration> sorted = ticker_late;
     std::sort(sorted.begin(), sorted.end());
-    std::printf("ticker:     %d ticks of 10ms, drift %.1fms (lateness p50 %.1fms, max %.1fms)\n",
-                ticks, ms(ticker_late.back()), ms(sorted[ticks / 2]), ms(sorted.back()));
+    fmt::print("ticker:     {} ticks of {}, drift {:.1f}ms (lateness p50 {:.1f}ms, max {:.1f}ms)\n",
+               ticks, period, ms(ticker_late.back()), ms(sorted[ticks / 2]), ms(sorted.back()));
     if (trace) {
       for (int k = 0; k < ticks; ++k)
-        std::printf("tick %d %.3f %.3f\n", k + 1, ms(sleep_late[k]), ms(ticker_late[k]));
+        fmt::print("tick {} {:.3f} {:.3f}\n", k + 1, ms(sleep_late[k]), ms(ticker_late[k]));
     }
   });
 }

@@ -1,10 +1,10 @@
 // gofer::sleep parks the goroutine for a while; gofer::after returns a
 // channel that receives once, after a while, which makes a timeout in a
 // select. (std::this_thread::sleep_for would block the whole worker thread.)
+#include <gofer/fmt.hpp>
 #include <gofer/gofer.hpp>
 
 #include <chrono>
-#include <cstdio>
 #include <ratio>
 #include <string>
 
@@ -16,11 +16,11 @@ int main() {
     // Rounded to 100 ms, because a real clock never wakes exactly on time.
     auto elapsed = [start] {
       using tenths = std::chrono::duration<long long, std::deci>;
-      return gofer::format_duration(std::chrono::round<tenths>(gofer::since(start)));
+      return std::chrono::round<tenths>(gofer::since(start));
     };
 
     gofer::sleep(100ms);
-    std::printf("slept until %s\n", elapsed().c_str());
+    fmt::print("slept until {}\n", elapsed());
 
     // One slot, so the slow server can always deliver and end, even after
     // nobody waits for its reply any more.
@@ -32,10 +32,10 @@ int main() {
     std::string r;
     switch (gofer::select(gofer::recv_case(reply, r), gofer::recv_case(gofer::after(200ms)))) {
       case 0:
-        std::printf("reply: %s\n", r.c_str());
+        fmt::print("reply: {}\n", r);
         break;
       case 1:
-        std::printf("timed out at %s\n", elapsed().c_str());
+        fmt::print("timed out at {}\n", elapsed());
         break;
     }
   });

@@ -1,10 +1,10 @@
 // A gofer::ticker sends on its channel every period. A slow receiver does not
 // get a queue of ticks: at most one waits, and the others are dropped, as in
 // Go. The value is the time the tick was due, start + k * period.
+#include <gofer/fmt.hpp>
 #include <gofer/gofer.hpp>
 
 #include <chrono>
-#include <cstdio>
 #include <ratio>
 
 using namespace std::chrono_literals;
@@ -14,13 +14,13 @@ int main() {
     const gofer::time_point start = gofer::now();
     auto at = [start](gofer::time_point t) {  // rounded to 50 ms
       using fifty_ms = std::chrono::duration<long long, std::ratio<1, 20>>;
-      return gofer::format_duration(std::chrono::round<fifty_ms>(t - start));
+      return std::chrono::round<fifty_ms>(t - start);
     };
 
     gofer::ticker ticker{100ms};  // stopped when the last handle goes
     for (int i = 1; i <= 3; ++i) {
       const gofer::time_point tick = ticker.c.recv().value;
-      std::printf("tick sent at %s, received at %s\n", at(tick).c_str(), at(gofer::now()).c_str());
+      fmt::print("tick sent at {}, received at {}\n", at(tick), at(gofer::now()));
       if (i == 1) {
         // Slow work: the tick at 200ms waits in the channel, the one at
         // 300ms finds it taken and is dropped.

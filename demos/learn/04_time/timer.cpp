@@ -1,10 +1,10 @@
 // A gofer::timer is a one-shot event on a channel: it can be stopped before
 // it fires, and reset to fire again. Its stop and reset follow Go 1.23: no
 // stale value is ever left in the channel.
+#include <gofer/fmt.hpp>
 #include <gofer/gofer.hpp>
 
 #include <chrono>
-#include <cstdio>
 #include <ratio>
 
 using namespace std::chrono_literals;
@@ -14,32 +14,32 @@ int main() {
     const gofer::time_point start = gofer::now();
     auto elapsed = [start] {
       using tenths = std::chrono::duration<long long, std::deci>;
-      return gofer::format_duration(std::chrono::round<tenths>(gofer::since(start)));
+      return std::chrono::round<tenths>(gofer::since(start));
     };
 
     gofer::timer t{100ms};
-    std::printf("stop before it fired: %s\n", t.stop() ? "true" : "false");
+    fmt::print("stop before it fired: {}\n", t.stop());
     switch (gofer::select(gofer::recv_case(t.c), gofer::recv_case(gofer::after(200ms)))) {
       case 0:
-        std::printf("fired\n");
+        fmt::print("fired\n");
         break;
       case 1:
-        std::printf("a stopped timer never fires\n");
+        fmt::print("a stopped timer never fires\n");
         break;
     }
 
     t.reset(100ms);
     t.c.recv();
-    std::printf("fired after reset at %s\n", elapsed().c_str());
+    fmt::print("fired after reset at {}\n", elapsed());
 
     // The timer fires at 350ms, but nobody receives its value. For gofer, as
     // for Go 1.23, it is still pending: stop returns true and drops the value.
     t.reset(50ms);
     gofer::sleep(100ms);
-    std::printf("stop after it fired, value not taken: %s\n", t.stop() ? "true" : "false");
+    fmt::print("stop after it fired, value not taken: {}\n", t.stop());
     t.reset(100ms);
     t.c.recv();
-    std::printf("no stale value: fired at %s\n", elapsed().c_str());
+    fmt::print("no stale value: fired at {}\n", elapsed());
   });
 }
 

@@ -3,8 +3,9 @@
 // goroutines, where a send would stop only one.
 #include <gofer/gofer.hpp>
 
+#include <fmt/core.h>
+
 #include <chrono>
-#include <cstdio>
 
 using namespace std::chrono_literals;
 
@@ -16,16 +17,16 @@ int main() {
       wg.add(1);
       gofer::go([&wg, done, id] {
         done.recv();  // blocks until done is closed
-        std::printf("worker %d: done is closed\n", id);
+        fmt::print("worker {}: done is closed\n", id);
         wg.done();
       });
     }
 
     gofer::sleep(100ms);
-    std::printf("main: closing done\n");
+    fmt::print("main: closing done\n");
     done.close();
     wg.wait();
-    std::printf("main: all stopped\n");
+    fmt::print("main: all stopped\n");
   });
 }
 

@@ -1,12 +1,11 @@
 // A context carries cancellation down a call tree: handle passes its ctx to
 // every call, and every blocking step also waits on ctx.done(). One timeout
 // at the top bounds all the work below it.
+#include <gofer/fmt.hpp>
 #include <gofer/gofer.hpp>
 
 #include <chrono>
-#include <cstdio>
 #include <ratio>
-#include <string>
 #include <system_error>
 
 using namespace std::chrono_literals;
@@ -15,9 +14,9 @@ namespace {
 
 gofer::time_point start;
 
-std::string elapsed() {
+gofer::duration elapsed() {
   using tenths = std::chrono::duration<long long, std::deci>;
-  return gofer::format_duration(std::chrono::round<tenths>(gofer::since(start)));
+  return std::chrono::round<tenths>(gofer::since(start));
 }
 
 // fetch stands for a request that takes d, unless ctx ends first. It fails
@@ -25,7 +24,7 @@ std::string elapsed() {
 void fetch(const gofer::context& ctx, const char* name, gofer::duration d) {
   switch (gofer::select(gofer::recv_case(gofer::after(d)), gofer::recv_case(ctx.done()))) {
     case 0:
-      std::printf("%s ok at %s\n", name, elapsed().c_str());
+      fmt::print("{} ok at {}\n", name, elapsed());
       return;
     case 1:
       throw std::system_error(ctx.err(), name);
@@ -47,9 +46,8 @@ int main() {
     try {
       handle(ctx);
     } catch (const std::system_error& err) {
-      std::printf("handle: %s at %s\n", err.what(), elapsed().c_str());
-      std::printf("deadline exceeded: %s\n",
-                  err.code() == gofer::deadline_exceeded ? "true" : "false");
+      fmt::print("handle: {} at {}\n", err.what(), elapsed());
+      fmt::print("deadline exceeded: {}\n", err.code() == gofer::deadline_exceeded);
     }
     cancel();  // always: it releases the context's timer
 
@@ -58,7 +56,7 @@ int main() {
     auto [child, cancel_child] = gofer::with_timeout(parent, 1h);
     cancel_parent();
     child.done().recv();
-    std::printf("child: %s\n", child.err().message().c_str());
+    fmt::print("child: {}\n", child.err());
     cancel_child();
   });
 }

@@ -3,10 +3,10 @@
 // the goroutine, which also waits on ctx.done(), stops on its own: nothing
 // is dropped, nothing leaks, and nothing is reported. (asyncio drops such a
 // task with "Task was destroyed but it is pending!"; Go leaks the goroutine.)
+#include <gofer/fmt.hpp>
 #include <gofer/gofer.hpp>
 
 #include <chrono>
-#include <cstdio>
 #include <string>
 
 using namespace std::chrono_literals;
@@ -17,13 +17,13 @@ int main() {
     {
       gofer::task<void> task = gofer::spawn([ended](const gofer::context& ctx) {
         auto reply = gofer::make_chan<std::string>();  // nobody ever sends
-        std::printf("worker waits for a reply that never comes\n");
+        fmt::print("worker waits for a reply that never comes\n");
         switch (gofer::select(gofer::recv_case(reply), gofer::recv_case(ctx.done()))) {
           case 0:
-            std::printf("worker: never gets here\n");
+            fmt::print("worker: never gets here\n");
             break;
           case 1:
-            std::printf("worker: %s\n", ctx.err().message().c_str());
+            fmt::print("worker: {}\n", ctx.err());
             break;
         }
         ended.close();
@@ -31,7 +31,7 @@ int main() {
       gofer::sleep(100ms);
     }  // the last handle goes: the task's context is cancelled
     ended.recv();
-    std::printf("main: done\n");
+    fmt::print("main: done\n");
   });
 }
 

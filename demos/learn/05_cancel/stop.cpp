@@ -2,8 +2,9 @@
 // the worker watches in the same select as its work.
 #include <gofer/gofer.hpp>
 
+#include <fmt/core.h>
+
 #include <chrono>
-#include <cstdio>
 #include <string>
 
 using namespace std::chrono_literals;
@@ -13,7 +14,7 @@ void worker(gofer::recv_chan<gofer::signal> stop, gofer::send_chan<std::string> 
   for (int n = 1;; ++n) {
     switch (gofer::select(gofer::recv_case(ticker.c), gofer::recv_case(stop))) {
       case 0:
-        std::printf("working %d\n", n);
+        fmt::print("working {}\n", n);
         break;
       case 1:
         stopped.send("worker stopped after its work");
@@ -30,7 +31,7 @@ int main() {
 
     gofer::sleep(350ms);
     stop.send();  // unbuffered: returns once the worker has taken it
-    std::printf("%s\n", stopped.recv().value.c_str());
+    fmt::print("{}\n", stopped.recv().value);
   });
 }
 

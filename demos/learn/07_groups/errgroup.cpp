@@ -2,10 +2,10 @@
 // context, so the others can stop early, and wait() returns that failure (an
 // exception_ptr) once all have ended. A function fails by throwing, or by
 // returning a non-empty std::error_code.
+#include <gofer/fmt.hpp>
 #include <gofer/gofer.hpp>
 
 #include <chrono>
-#include <cstdio>
 #include <exception>
 #include <ratio>
 #include <stdexcept>
@@ -18,9 +18,9 @@ namespace {
 
 gofer::time_point start;
 
-std::string elapsed() {
+gofer::duration elapsed() {
   using tenths = std::chrono::duration<long long, std::deci>;
-  return gofer::format_duration(std::chrono::round<tenths>(gofer::since(start)));
+  return std::chrono::round<tenths>(gofer::since(start));
 }
 
 // fetch takes d and then succeeds or fails, unless ctx ends first.
@@ -29,11 +29,10 @@ std::error_code fetch(const gofer::context& ctx, const std::string& name, gofer:
   switch (gofer::select(gofer::recv_case(gofer::after(d)), gofer::recv_case(ctx.done()))) {
     case 0:
       if (fail) throw std::runtime_error(name + ": not found");
-      std::printf("%s ok at %s\n", name.c_str(), elapsed().c_str());
+      fmt::print("{} ok at {}\n", name, elapsed());
       return {};
     default:
-      std::printf("%s stopped: %s at %s\n", name.c_str(), ctx.err().message().c_str(),
-                  elapsed().c_str());
+      fmt::print("{} stopped: {} at {}\n", name, ctx.err(), elapsed());
       return ctx.err();
   }
 }
@@ -51,7 +50,7 @@ int main() {
       try {
         std::rethrow_exception(err);
       } catch (const std::exception& e) {
-        std::printf("wait: %s at %s\n", e.what(), elapsed().c_str());
+        fmt::print("wait: {} at {}\n", e.what(), elapsed());
       }
     }
   });

@@ -4,9 +4,10 @@
 // when they see their context cancelled.
 #include <gofer/gofer.hpp>
 
+#include <fmt/core.h>
+
 #include <chrono>
 #include <cstddef>
-#include <cstdio>
 #include <exception>
 #include <stdexcept>
 #include <string>
@@ -44,12 +45,12 @@ int main() {
     };
 
     auto [done, pending] = gofer::wait(tasks, gofer::return_when::first_exception);
-    std::printf("done: %zu, pending: %zu\n", done.size(), pending.size());
+    fmt::print("done: {}, pending: {}\n", done.size(), pending.size());
     for (const auto& t : done) {
       try {
-        std::printf("%s -> %s\n", name_of(t), t.get().c_str());
+        fmt::print("{} -> {}\n", name_of(t), t.get());
       } catch (const std::exception& e) {
-        std::printf("%s -> %s\n", name_of(t), e.what());
+        fmt::print("{} -> {}\n", name_of(t), e.what());
       }
     }
     for (const auto& t : pending) {
@@ -57,7 +58,7 @@ int main() {
       try {
         t.get();
       } catch (const std::system_error& e) {
-        std::printf("%s -> %s\n", name_of(t), e.what());
+        fmt::print("{} -> {}\n", name_of(t), e.what());
       }
     }
   });

@@ -4,8 +4,9 @@
 // return_exceptions: to see every outcome, get() each task in turn.
 #include <gofer/gofer.hpp>
 
+#include <fmt/core.h>
+
 #include <chrono>
-#include <cstdio>
 #include <exception>
 #include <stdexcept>
 #include <string>
@@ -19,7 +20,7 @@ namespace {
 auto square(int x, gofer::duration d) {
   return [x, d] {
     gofer::sleep(d);
-    std::printf("square(%d) finished\n", x);
+    fmt::print("square({}) finished\n", x);
     return x * x;
   };
 }
@@ -38,7 +39,7 @@ int main() {
   gofer::run([] {
     auto [a, b, c] = gofer::gather(gofer::spawn(square(1, 300ms)), gofer::spawn(square(2, 100ms)),
                                    gofer::spawn(square(3, 200ms)));
-    std::printf("results: [%d, %d, %d]\n", a, b, c);
+    fmt::print("results: [{}, {}, {}]\n", a, b, c);
 
     std::vector<gofer::task<int>> checks;
     for (int x = 1; x <= 3; ++x)
@@ -52,11 +53,11 @@ int main() {
         each += e.what();
       }
     }
-    std::printf("each: [%s]\n", each.c_str());
+    fmt::print("each: [{}]\n", each);
     try {
       gofer::gather(checks);
     } catch (const std::invalid_argument& e) {
-      std::printf("gather: %s\n", e.what());
+      fmt::print("gather: {}\n", e.what());
     }
   });
 }

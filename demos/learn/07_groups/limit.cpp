@@ -1,10 +1,10 @@
 // Bounding how many functions run at once: error_group::set_limit(n), Go's
 // errgroup.SetLimit. go() then blocks while n functions are running
 // (try_go() returns false instead).
+#include <gofer/fmt.hpp>
 #include <gofer/gofer.hpp>
 
 #include <chrono>
-#include <cstdio>
 #include <ratio>
 
 using namespace std::chrono_literals;
@@ -14,17 +14,17 @@ int main() {
     const gofer::time_point start = gofer::now();
     auto elapsed = [start] {
       using tenths = std::chrono::duration<long long, std::deci>;
-      return gofer::format_duration(std::chrono::round<tenths>(gofer::since(start)));
+      return std::chrono::round<tenths>(gofer::since(start));
     };
 
     gofer::error_group g;
     g.set_limit(2);  // at most 2 jobs at once; before any go()
     for (int job = 1; job <= 5; ++job) {
       g.go([] { gofer::sleep(100ms); });  // blocks while 2 jobs run
-      std::printf("job %d starts at %s\n", job, elapsed().c_str());
+      fmt::print("job {} starts at {}\n", job, elapsed());
     }
     g.wait();
-    std::printf("all done at %s\n", elapsed().c_str());
+    fmt::print("all done at {}\n", elapsed());
   });
 }
 

@@ -1,10 +1,10 @@
 // A gofer::wait_group waits for a set of goroutines: add before starting
 // each one, done when it ends, wait until all have ended. It is an object,
 // as Go's is: goroutines refer to it, they do not copy it.
+#include <gofer/fmt.hpp>
 #include <gofer/gofer.hpp>
 
 #include <chrono>
-#include <cstdio>
 #include <ratio>
 
 using namespace std::chrono_literals;
@@ -14,7 +14,7 @@ int main() {
     const gofer::time_point start = gofer::now();
     auto elapsed = [start] {
       using tenths = std::chrono::duration<long long, std::deci>;
-      return gofer::format_duration(std::chrono::round<tenths>(gofer::since(start)));
+      return std::chrono::round<tenths>(gofer::since(start));
     };
 
     gofer::wait_group wg;
@@ -22,12 +22,12 @@ int main() {
       wg.add(1);  // before go, so that wait cannot run before the count is up
       gofer::go([&wg, &elapsed, id] {
         gofer::sleep(id * 100ms);
-        std::printf("worker %d done at %s\n", id, elapsed().c_str());
+        fmt::print("worker {} done at {}\n", id, elapsed());
         wg.done();
       });
     }
     wg.wait();
-    std::printf("all done at %s\n", elapsed().c_str());
+    fmt::print("all done at {}\n", elapsed());
   });
 }
 
