@@ -1,5 +1,15 @@
 // lib/context.cpp - the context tree. Go: context/context.go.
 //
+// Node kinds (what Go's context types become here; `kind` is for to_string):
+//   todo           - the one node of todo(); background() has no node
+//   value          - with_value: key and value, nothing else (Go: valueCtx)
+//   cancel         - with_cancel(_cause), and with_deadline when the parent's
+//                    deadline comes first (Go: cancelCtx)
+//   deadline       - with_deadline(_cause)/with_timeout(_cause) (Go: timerCtx)
+//   without_cancel - without_cancel: owner null, so never cancelled
+// A value or without_cancel node has no state of its own: `owner` points to
+// its nearest cancellable ancestor (null: never cancelled).
+//
 // Invariants (under a node's mutex):
 //   - err is empty until the node is cancelled, then set once, together with
 //     cause. done is made on first use (Go makes Done lazily too: most
@@ -8,27 +18,52 @@
 //     made closed.
 //   - children holds the live cancellable descendants registered with this
 //     node (nearest cancellable ancestor); a cancelled node has none.
+//   - after_funcs holds the after_func registrations not yet started nor
+//     stopped; a cancelled node has none. A registration's `claimed` flag
+//     (Go: afterFuncCtx.once) is set exactly once, by the cancel that starts
+//     f or by the stop that unregisters it, whichever comes first; only that
+//     one touches f afterwards.
 // Lock order: a child's lock is never held while taking its parent's, and
 // cancellation walks down the tree holding one node's lock at a time. No
 // lock is held while closing a channel or stopping a timer.
 #include "gofer/context.hpp"
 
+#include <cxxabi.h>
+
+#include <atomic>
+#include <cinttypes>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
 #include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "gofer/runtime.hpp"
+
 namespace gofer {
 
 namespace detail {
 
+enum class context_kind : std::uint8_t { todo, value, cancel, deadline, without_cancel };
+
+// One after_func registration. Go: afterFuncCtx.
+struct after_func_state {
+  std::function<void()> f;
+  std::atomic<bool> claimed{false};  // Go: afterFuncCtx.once
+};
+
 struct context_node {
   std::shared_ptr<context_node> parent;
+  context_kind kind = context_kind::cancel;
   // A value node (key != null) only carries a value; everything else comes
   // from `owner`, its nearest cancellable ancestor (self for cancellable ones).
   const void* key = nullptr;
   std::shared_ptr<const void> value;
-  context_node* owner = nullptr;  // null: background below this node
+  const value_printer* printer = nullptr;  // value nodes: how to_string shows them
+  context_node* owner = nullptr;           // null: never cancelled below this node
   std::optional<time_point> deadline;
 
   // Cancellable nodes only.
@@ -39,6 +74,7 @@ struct context_node {
   std::unordered_map<context_node*, std::weak_ptr<context_node>> children;
   context_node* registered_with = nullptr;  // the owner of our parent
   std::optional<timer> deadline_timer;
+  std::unordered_map<after_func_state*, std::shared_ptr<after_func_state>> after_funcs;
 
   ~context_node() {
     if (registered_with != nullptr) {
@@ -61,14 +97,31 @@ struct context_node {
 
 namespace {
 
-// Cancels `root` and its descendants, iteratively (trees may be deep).
+// Starts each f in its own goroutine. If one cannot be started (no runtime
+// on this thread), the others still are, and the first failure is rethrown.
+void start_after_funcs(std::vector<std::function<void()>>& fs) {
+  std::exception_ptr first_failure;
+  for (std::function<void()>& f : fs) {
+    try {
+      gofer::go(std::move(f));
+    } catch (...) {
+      if (!first_failure) first_failure = std::current_exception();
+    }
+  }
+  if (first_failure) std::rethrow_exception(first_failure);
+}
+
+// Cancels `root` and its descendants, iteratively (trees may be deep), then
+// starts the after_funcs registered with them.
 void cancel(const std::shared_ptr<context_node>& root, std::error_code err,
             std::exception_ptr cause, bool detach_from_parent) {
   std::vector<std::shared_ptr<context_node>> pending{root};
+  std::vector<std::function<void()>> to_start;
   while (!pending.empty()) {
     std::shared_ptr<context_node> node = std::move(pending.back());
     pending.pop_back();
     std::unordered_map<context_node*, std::weak_ptr<context_node>> children;
+    std::unordered_map<after_func_state*, std::shared_ptr<after_func_state>> after_funcs;
     std::optional<timer> deadline_timer;
     chan<signal> done;
     {
@@ -77,6 +130,7 @@ void cancel(const std::shared_ptr<context_node>& root, std::error_code err,
       node->err = err;
       node->cause = cause;
       children.swap(node->children);
+      after_funcs.swap(node->after_funcs);
       deadline_timer.swap(node->deadline_timer);
       done = node->done;
     }
@@ -85,11 +139,17 @@ void cancel(const std::shared_ptr<context_node>& root, std::error_code err,
     for (auto& [raw, weak] : children) {
       if (auto child = weak.lock()) pending.push_back(std::move(child));
     }
+    for (auto& [raw, registration] : after_funcs) {
+      if (!registration->claimed.exchange(true, std::memory_order_acq_rel)) {
+        to_start.push_back(std::move(registration->f));
+      }
+    }
   }
   if (detach_from_parent && root->registered_with != nullptr) {
     std::lock_guard lock{root->registered_with->mutex};
     root->registered_with->children.erase(root.get());
   }
+  if (!to_start.empty()) start_after_funcs(to_start);
 }
 
 std::shared_ptr<context_node> new_cancellable(const std::shared_ptr<context_node>& parent) {
@@ -118,6 +178,13 @@ std::shared_ptr<context_node> new_cancellable(const std::shared_ptr<context_node
 class context_error_category final : public std::error_category {
  public:
   const char* name() const noexcept override { return "gofer.context"; }
+  // Go: DeadlineExceeded.Timeout() is true: deadline_exceeded is a timeout.
+  bool equivalent(int code, const std::error_condition& condition) const noexcept override {
+    if (condition == std::errc::timed_out) {
+      return code == static_cast<int>(context_errc::deadline_exceeded);
+    }
+    return std::error_category::equivalent(code, condition);
+  }
   std::string message(int code) const override {
     switch (static_cast<context_errc>(code)) {
       case context_errc::canceled:
@@ -143,6 +210,10 @@ struct context_access {
   }
   static cancel_cause_func make_cancel_cause(std::shared_ptr<detail::context_node> node) {
     return cancel_cause_func(std::move(node));
+  }
+  static stop_func make_stop(std::shared_ptr<detail::context_node> node,
+                             std::shared_ptr<detail::after_func_state> state) {
+    return stop_func(std::move(node), std::move(state));
   }
 };
 
@@ -197,18 +268,28 @@ context_with<cancel_cause_func> with_cancel_cause(const context& parent) {
   return {context_access::make(node), context_access::make_cancel_cause(node)};
 }
 
-context_with<cancel_func> with_deadline(const context& parent, time_point deadline) {
+namespace detail {
+namespace {
+
+context_with<cancel_func> with_deadline(const context& parent, time_point deadline,
+                                        std::exception_ptr cause) {
   const std::optional<time_point> inherited = parent.deadline();
   if (inherited && *inherited <= deadline) return with_cancel(parent);  // Go does the same
-  auto node = detail::new_cancellable(context_access::node(parent));
+  auto node = new_cancellable(context_access::node(parent));
+  node->kind = context_kind::deadline;
   node->deadline = deadline;
-  const duration left = deadline - now();
-  if (left <= duration::zero()) {
-    detail::cancel(node, deadline_exceeded, nullptr, true);
+  if (deadline == time_point::max()) {
+    // Never: no timer (Go: a timer at maxWhen would never fire either).
+    return {context_access::make(node), context_access::make_cancel(node)};
+  }
+  const time_point current = now();
+  if (deadline <= current) {
+    cancel(node, deadline_exceeded, std::move(cause), true);
   } else {
-    std::weak_ptr<detail::context_node> weak = node;
-    timer expiry = after_func(left, [weak] {
-      if (auto expired = weak.lock()) detail::cancel(expired, deadline_exceeded, nullptr, true);
+    std::weak_ptr<context_node> weak = node;
+    // deadline > current >= the clock's epoch, so the difference cannot overflow.
+    timer expiry = after_func(deadline - current, [weak, cause] {
+      if (auto expired = weak.lock()) cancel(expired, deadline_exceeded, cause, true);
     });
     std::unique_lock lock{node->mutex};
     if (node->err) {
@@ -221,11 +302,81 @@ context_with<cancel_func> with_deadline(const context& parent, time_point deadli
   return {context_access::make(node), context_access::make_cancel(node)};
 }
 
-context_with<cancel_func> with_timeout(const context& parent, duration timeout) {
-  return with_deadline(parent, now() + timeout);
+// deadline - now without overflow: Go prints time.Until(deadline).
+duration until(time_point deadline, time_point now) noexcept {
+  const std::int64_t d = deadline.time_since_epoch().count();
+  const std::int64_t n = now.time_since_epoch().count();
+  std::int64_t difference = 0;
+  if (__builtin_sub_overflow(d, n, &difference)) {
+    return d < n ? duration::min() : duration::max();
+  }
+  return duration(difference);
 }
 
-std::exception_ptr cause(const context& ctx) {
+// Go: the monotonic part of Time.String(), "m=+5.000000001".
+std::string monotonic_reading(time_point t) {
+  const std::int64_t ns = std::chrono::duration_cast<duration>(t.time_since_epoch()).count();
+  const bool negative = ns < 0;
+  const std::uint64_t magnitude =
+      negative ? std::uint64_t{0} - static_cast<std::uint64_t>(ns) : static_cast<std::uint64_t>(ns);
+  char text[48];
+  std::snprintf(text, sizeof text, "m=%c%" PRIu64 ".%09" PRIu64, negative ? '-' : '+',
+                magnitude / 1000000000u, magnitude % 1000000000u);
+  return text;
+}
+
+}  // namespace
+
+std::string type_name(const std::type_info& type) {
+  int status = 0;
+  std::unique_ptr<char, decltype(&std::free)> name{
+      abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), &std::free};
+  return status == 0 && name ? std::string(name.get()) : std::string(type.name());
+}
+
+}  // namespace detail
+
+context_with<cancel_func> with_deadline(const context& parent, time_point deadline) {
+  return detail::with_deadline(parent, deadline, nullptr);
+}
+
+context_with<cancel_func> with_timeout(const context& parent, duration timeout) {
+  return detail::with_deadline(parent, add_saturating(now(), timeout), nullptr);
+}
+
+context_with<cancel_func> with_deadline_cause(const context& parent, time_point deadline,
+                                              std::exception_ptr cause) {
+  return detail::with_deadline(parent, deadline, std::move(cause));
+}
+
+context_with<cancel_func> with_timeout_cause(const context& parent, duration timeout,
+                                             std::exception_ptr cause) {
+  return detail::with_deadline(parent, add_saturating(now(), timeout), std::move(cause));
+}
+
+context without_cancel(const context& parent) {
+  auto node = std::make_shared<detail::context_node>();
+  node->parent = context_access::node(parent);
+  node->kind = detail::context_kind::without_cancel;
+  // owner stays null (never cancelled) and deadline empty: Go's
+  // withoutCancelCtx answers Done, Err and Deadline itself, and only Value
+  // from its parent.
+  return context_access::make(node);
+}
+
+context todo() noexcept {
+  // One node for every todo(), never freed (contexts may outlive statics);
+  // the shared_ptr owns nothing.
+  static detail::context_node* const node = [] {
+    auto* n = new detail::context_node;
+    n->kind = detail::context_kind::todo;
+    return n;
+  }();
+  return context_access::make(
+      std::shared_ptr<detail::context_node>(std::shared_ptr<detail::context_node>(), node));
+}
+
+failure cause(const context& ctx) {
   const auto& node = context_access::node(ctx);
   if (node == nullptr || node->owner == nullptr) return nullptr;
   std::lock_guard lock{node->owner->mutex};
@@ -234,13 +385,89 @@ std::exception_ptr cause(const context& ctx) {
   return std::make_exception_ptr(std::system_error(node->owner->err));
 }
 
+stop_func after_func(const context& ctx, std::function<void()> f) {
+  auto state = std::make_shared<detail::after_func_state>();
+  state->f = std::move(f);
+  const std::shared_ptr<detail::context_node>& node = context_access::node(ctx);
+  detail::context_node* const owner = node != nullptr ? node->owner : nullptr;
+  if (owner != nullptr) {
+    bool done_already = false;
+    {
+      std::lock_guard lock{owner->mutex};
+      done_already = static_cast<bool>(owner->err);
+      if (!done_already) owner->after_funcs.emplace(state.get(), state);
+    }
+    // Go: propagateCancel finds the parent done and cancels the child, which
+    // starts f at once.
+    if (done_already && !state->claimed.exchange(true, std::memory_order_acq_rel)) {
+      gofer::go(std::move(state->f));
+    }
+  }
+  return context_access::make_stop(node, std::move(state));
+}
+
+bool stop_func::operator()() const {
+  if (state_ == nullptr || state_->claimed.exchange(true, std::memory_order_acq_rel)) return false;
+  detail::context_node* const owner = node_ != nullptr ? node_->owner : nullptr;
+  if (owner != nullptr) {
+    std::lock_guard lock{owner->mutex};
+    owner->after_funcs.erase(state_.get());
+  }
+  std::function<void()> unregistered = std::move(state_->f);  // destroyed outside the lock
+  return true;
+}
+
+std::string to_string(const context& ctx) {
+  std::vector<const detail::context_node*> chain;
+  for (const detail::context_node* node = context_access::node(ctx).get(); node != nullptr;
+       node = node->parent.get()) {
+    chain.push_back(node);
+  }
+  std::string text;
+  if (chain.empty() || chain.back()->kind != detail::context_kind::todo) {
+    text = "context.Background";
+  }
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    const detail::context_node& node = **it;
+    switch (node.kind) {
+      case detail::context_kind::todo:
+        text += "context.TODO";
+        break;
+      case detail::context_kind::value:
+        text += ".WithValue(";
+        text += node.printer->key(node.key);
+        text += ", ";
+        text += node.printer->value(node.value.get());
+        text += ")";
+        break;
+      case detail::context_kind::cancel:
+        text += ".WithCancel";
+        break;
+      case detail::context_kind::deadline:
+        text += ".WithDeadline(";
+        text += detail::monotonic_reading(*node.deadline);
+        text += " [";
+        text += format_duration(detail::until(*node.deadline, now()));
+        text += "])";
+        break;
+      case detail::context_kind::without_cancel:
+        text += ".WithoutCancel";
+        break;
+    }
+  }
+  return text;
+}
+
 namespace detail {
 
-context with_value(const context& parent, const void* key, std::shared_ptr<const void> value) {
+context with_value(const context& parent, const void* key, std::shared_ptr<const void> value,
+                   const value_printer& printer) {
   auto node = std::make_shared<context_node>();
   node->parent = context_access::node(parent);
+  node->kind = context_kind::value;
   node->key = key;
   node->value = std::move(value);
+  node->printer = &printer;
   node->owner = node->parent != nullptr ? node->parent->owner : nullptr;
   node->deadline = node->parent != nullptr ? node->parent->deadline : std::nullopt;
   return context_access::make(node);

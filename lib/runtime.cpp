@@ -421,7 +421,19 @@ parker& current_parker(parker& fallback) noexcept {
   return g->parker;
 }
 
+blocking_as::blocking_as(const char* reason) noexcept {
+  goroutine* const g = running_goroutine();
+  if (g == nullptr || g->parker.called_as != nullptr) return;  // the outermost wins
+  g->parker.called_as = reason;
+  parker_ = &g->parker;
+}
+
+blocking_as::~blocking_as() {
+  if (parker_ != nullptr) parker_->called_as = nullptr;
+}
+
 park_start begin_park(parker& p, spinlock& switch_lock) noexcept {
+  if (p.called_as != nullptr) p.wait_reason = p.called_as;  // before `waiting` publishes it
   p.switch_lock = &switch_lock;
   p.winner = nullptr;
   p.interrupted = parker::interrupt::none;

@@ -8,10 +8,18 @@
 //   - broken internal invariants abort through GOFER_ASSERT.
 // Each exception's what() is Go's panic text, so a message reads the same in
 // both languages.
+//
+// gofer::failure is the error *value* that comes back from error_group::wait()
+// and cause(ctx): an exception_ptr that prints and compares as Go's `error`
+// does (see below).
 #pragma once
 
+#include <cstddef>
+#include <exception>
 #include <stdexcept>
 #include <string>
+#include <system_error>
+#include <utility>
 
 namespace gofer {
 
@@ -54,6 +62,15 @@ class negative_wait_group_counter : public error {
   negative_wait_group_counter() : error("sync: negative WaitGroup counter") {}
 };
 
+// Go: sync.WaitGroup.Add "sync: WaitGroup misuse: Add called concurrently
+// with Wait": add(n > 0) on a zero counter while a wait() of the previous
+// round has not returned yet. Go catches this race only when it happens to
+// observe it; gofer always does (see sync.hpp).
+class wait_group_misuse : public error {
+ public:
+  wait_group_misuse() : error("sync: WaitGroup misuse: Add called concurrently with Wait") {}
+};
+
 // Go: sync.Mutex "fatal error: sync: unlock of unlocked mutex".
 class unlock_of_unlocked_mutex : public error {
  public:
@@ -67,6 +84,102 @@ class unlock_of_unlocked_mutex : public error {
 class deadlock : public error {
  public:
   explicit deadlock(const std::string& report) : error(report) {}
+};
+
+// Go: DeadlineExceeded.Timeout() (the net.Error interface): true for
+// gofer::deadline_exceeded and for every code equivalent to
+// std::errc::timed_out (ETIMEDOUT from the system), false for
+// gofer::canceled and the empty code.
+inline bool is_timeout(std::error_code code) noexcept {
+  return code == std::errc::timed_out;
+}
+
+// A failure: Go's `error` value, as C++ carries it (an exception_ptr, so that
+// it holds whatever was thrown, unsliced). Returned by error_group::wait()
+// and cause(ctx).
+//
+//   if (gofer::failure err = g.wait()) {          // Go: if err != nil
+//     std::puts(err.message().c_str());           // Go: err.Error()
+//     if (err == gofer::canceled) ...             // Go: errors.Is(err, context.Canceled)
+//   }
+//
+// - Empty (false, == nullptr) means no failure: Go's nil error.
+// - message(): what() of a std::exception (for a std::system_error made from
+//   a code, that is the code's message: "context canceled"), or
+//   "unknown exception" for anything else.
+// - == std::error_code: true when it holds a std::system_error whose code()
+//   equals it; == std::error_condition (std::errc::timed_out) likewise, by
+//   the code's category. Go's errors.Is, without unwrapping (C++ exceptions
+//   do not wrap; std::nested_exception is not looked into).
+// - It converts implicitly to and from std::exception_ptr, so
+//   `std::exception_ptr err = g.wait()` and std::rethrow_exception(err) work.
+// - Two failures are equal when they hold the same exception object.
+class failure {
+ public:
+  failure() noexcept = default;
+  // Implicit both ways, so code written for exception_ptr keeps working.
+  failure(std::nullptr_t) noexcept {}
+  failure(std::exception_ptr exception) noexcept : exception_(std::move(exception)) {}
+  operator std::exception_ptr() const noexcept { return exception_; }
+
+  explicit operator bool() const noexcept { return exception_ != nullptr; }
+  const std::exception_ptr& exception() const noexcept { return exception_; }
+
+  // Go: err.Error(). Empty for no failure.
+  std::string message() const {
+    if (!exception_) return {};
+    try {
+      std::rethrow_exception(exception_);
+    } catch (const std::exception& e) {
+      return e.what();
+    } catch (...) {
+      return "unknown exception";
+    }
+  }
+
+  // The code of a std::system_error; empty for anything else.
+  std::error_code code() const noexcept {
+    if (!exception_) return {};
+    try {
+      std::rethrow_exception(exception_);
+    } catch (const std::system_error& e) {
+      return e.code();
+    } catch (...) {
+      return {};
+    }
+  }
+
+  // Go: errors.As(err, &target) for a C++ exception type: true if it holds an
+  // E (or something derived from E).
+  template <class E>
+  bool holds() const noexcept {
+    if (!exception_) return false;
+    try {
+      std::rethrow_exception(exception_);
+    } catch (const E&) {
+      return true;
+    } catch (...) {
+      return false;
+    }
+  }
+
+  friend bool operator==(const failure& f, std::nullptr_t) noexcept { return !f.exception_; }
+  friend bool operator==(const failure& a, const failure& b) noexcept {
+    return a.exception_ == b.exception_;
+  }
+  friend bool operator==(const failure& a, const std::exception_ptr& b) noexcept {
+    return a.exception_ == b;
+  }
+  // Go: errors.Is(err, target) for error codes.
+  friend bool operator==(const failure& f, const std::error_code& code) noexcept {
+    return f.holds<std::system_error>() && f.code() == code;
+  }
+  friend bool operator==(const failure& f, const std::error_condition& condition) noexcept {
+    return f.holds<std::system_error>() && f.code() == condition;
+  }
+
+ private:
+  std::exception_ptr exception_;
 };
 
 }  // namespace gofer

@@ -3,6 +3,7 @@
 
 #include "gofer/chan.hpp"
 #include "gofer/context.hpp"
+#include "gofer/defer.hpp"
 #include "gofer/errors.hpp"
 #include "gofer/group.hpp"
 #include "gofer/runtime.hpp"

@@ -4,10 +4,12 @@
 // error_group (Go: golang.org/x/sync/errgroup):
 //   error_group g{parent_ctx};            // Go: errgroup.WithContext
 //   g.go([&](const gofer::context& ctx) { ... throw or return an error ... });
-//   if (std::exception_ptr err = g.wait()) std::rethrow_exception(err);
+//   if (gofer::failure err = g.wait()) std::puts(err.message().c_str());
 // A function fails by throwing, or by returning a non-empty std::error_code
 // or a non-null std::exception_ptr. wait() waits for every function and
-// returns the first failure (null if none). The group's context (g.ctx()) is
+// returns the first failure as a gofer::failure (errors.hpp: empty if none;
+// it converts to std::exception_ptr, so std::rethrow_exception(g.wait())
+// works, and `err == gofer::canceled` is Go's errors.Is). The group's context (g.ctx()) is
 // cancelled, with that failure as its cause, when the first function fails,
 // and in any case when wait() returns. set_limit(n) bounds the functions
 // running at once (go() then blocks, try_go() returns false); n < 0 removes
@@ -26,8 +28,15 @@
 //
 // gather(t1, t2, ...) waits for every task and returns a tuple of results,
 // rethrowing the first failure in argument order (asyncio.gather with
-// return_exceptions=False). wait(tasks, when) returns the done and pending
-// tasks when the condition holds (asyncio.wait's FIRST_COMPLETED,
+// return_exceptions=False). Tasks of void: if all are task<void>, gather
+// returns void (asyncio.gather(worker(1), worker(2)) as a statement);
+// otherwise each void task holds its place in the tuple with a
+// std::monostate, as asyncio's list holds None, so positions match the
+// arguments. gather(vector<task<void>>) returns void.
+//
+// Deadlock reports name these calls: [errgroup.Group.Wait],
+// [errgroup.Group.Go] (blocked at the limit), [task.get], [task.wait]. wait(tasks, when) returns
+// the done and pending tasks when the condition holds (asyncio.wait's FIRST_COMPLETED,
 // FIRST_EXCEPTION, ALL_COMPLETED); pending ones can be cancelled.
 #pragma once
 
@@ -41,10 +50,13 @@
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "gofer/chan.hpp"
 #include "gofer/context.hpp"
+#include "gofer/detail/waiter.hpp"
+#include "gofer/errors.hpp"
 #include "gofer/runtime.hpp"
 #include "gofer/select.hpp"
 #include "gofer/sync.hpp"
@@ -134,7 +146,10 @@ class error_group {
 
   template <class F>
   void go(F&& f) {
-    if (state_->slots != nullptr) state_->slots.send();
+    if (state_->slots != nullptr) {
+      detail::blocking_as reason{"errgroup.Group.Go"};
+      state_->slots.send();
+    }
     start(std::forward<F>(f));
   }
 
@@ -152,8 +167,12 @@ class error_group {
     state_->slots = limit < 0 ? chan<signal>{} : make_chan<signal>(limit);
   }
 
-  std::exception_ptr wait() {
-    state_->running.wait();
+  // Go: Group.Wait. The first failure, or an empty one.
+  failure wait() {
+    {
+      detail::blocking_as reason{"errgroup.Group.Wait"};
+      state_->running.wait();
+    }
     state_->cancel(nullptr);
     detail::spinlock_lock guard{state_->lock};
     return state_->first_failure;
@@ -210,11 +229,17 @@ class task {
 
   // Waits for f and returns its result (a copy), or rethrows its exception.
   T get() const {
-    wait();
+    {
+      detail::blocking_as reason{"task.get"};
+      wait();
+    }
     if (state().failure) std::rethrow_exception(state().failure);
     if constexpr (!std::is_void_v<T>) return *state().result;
   }
-  void wait() const { state().finished.recv(); }
+  void wait() const {
+    detail::blocking_as reason{"task.wait"};
+    state().finished.recv();
+  }
   // Closed once the task has finished: select on it.
   recv_chan<signal> done() const noexcept { return state().finished; }
   bool finished() const { return state().finished.try_recv().has_value(); }
@@ -270,10 +295,41 @@ auto spawn(F&& f, const context& parent = background()) {
 
 // asyncio.gather(*tasks): results in argument order; the first failure (in
 // argument order) is rethrown after all have finished.
+namespace detail {
+
+// What a task<T> contributes to gather's tuple: its result, or a
+// std::monostate for a task<void> (asyncio's None).
+template <class T>
+using gathered = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
+
+template <class T>
+gathered<T> gather_one(const task<T>& t) {
+  if constexpr (std::is_void_v<T>) {
+    t.get();
+    return {};
+  } else {
+    return t.get();
+  }
+}
+
+}  // namespace detail
+
 template <class... T>
 auto gather(const task<T>&... tasks) {
   (tasks.wait(), ...);
-  return std::tuple<T...>{tasks.get()...};
+  if constexpr ((std::is_void_v<T> && ...)) {
+    (tasks.get(), ...);  // rethrows the first failure in argument order
+  } else {
+    // A braced list evaluates left to right: the first failure in order wins.
+    return std::tuple<detail::gathered<T>...>{detail::gather_one(tasks)...};
+  }
+}
+
+inline void gather(const std::vector<task<void>>& tasks) {
+  for (const task<void>& t : tasks)
+    t.wait();
+  for (const task<void>& t : tasks)
+    t.get();
 }
 
 template <class T>

@@ -3,12 +3,13 @@
 // TestWithCancel, TestParentFinishesChild, TestChildFinishesFirst,
 // TestDeadline, TestTimeout, TestCanceledTimeout, TestValues,
 // TestSimultaneousCancels, TestInterlockedCancels, TestLayersCancel,
-// TestWithCancelCanceledParent, TestCause). Go's tests sleep on the real
-// clock; these use run_options::virtual_time, so every deadline is checked to
-// the nanosecond.
+// TestWithCancelCanceledParent, TestCause, TestWithoutCancel,
+// TestDeadlineExceededSupportsTimeout, and x_test.go's TestAfterFunc*). Go's tests sleep on the
+// real clock; these use run_options::virtual_time, so every deadline is checked to the nanosecond.
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstddef>
 #include <exception>
@@ -31,6 +32,7 @@ using gofer_test::code_of;
 using gofer_test::counted;
 using gofer_test::for_each_scheduler;
 using gofer_test::is_done;
+using gofer_test::let_others_run;
 using gofer_test::message_of;
 using gofer_test::with_virtual_time;
 
@@ -588,6 +590,511 @@ TEST_CASE("a tree cancelled from every node at once ends with all nodes cancelle
           CHECK(child.err() == gofer::canceled);
         },
         options);
+  });
+}
+
+// Go: TestDeadlineExceededSupportsTimeout.
+TEST_CASE("deadline_exceeded is a timeout and canceled is not") {
+  CHECK(gofer::deadline_exceeded == std::errc::timed_out);
+  CHECK(gofer::canceled != std::errc::timed_out);
+  CHECK(gofer::canceled != std::errc::operation_canceled);  // only itself
+  CHECK(gofer::is_timeout(gofer::deadline_exceeded));
+  CHECK_FALSE(gofer::is_timeout(gofer::canceled));
+  CHECK_FALSE(gofer::is_timeout(std::error_code{}));
+  CHECK(gofer::is_timeout(std::make_error_code(std::errc::timed_out)));
+  CHECK(gofer::is_timeout(std::error_code(ETIMEDOUT, std::system_category())));
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          auto [ctx, cancel] = gofer::with_timeout(gofer::background(), 1s);
+          ctx.done().recv();
+          CHECK(gofer::is_timeout(ctx.err()));
+          CHECK(gofer::cause(ctx) == std::errc::timed_out);
+          auto [cancelled, cancel2] = gofer::with_timeout(gofer::background(), 1s);
+          cancel2();
+          CHECK_FALSE(gofer::is_timeout(cancelled.err()));
+          cancel();
+        },
+        with_virtual_time(options));
+  });
+}
+
+// Go: runtime/time.go when(): a deadline that would overflow is "never".
+TEST_CASE("with_timeout of duration::max never expires, even after the clock has moved") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    auto check_never = [] {
+      auto [ctx, cancel] = gofer::with_timeout(gofer::background(), gofer::duration::max());
+      CHECK(ctx.deadline() == gofer::time_point::max());
+      CHECK_FALSE(is_done(ctx));
+      CHECK_FALSE(ctx.err());
+      // A finite deadline below it still expires on time.
+      const gofer::time_point start = gofer::now();
+      auto [inner, inner_cancel] = gofer::with_timeout(ctx, 1s);
+      CHECK(inner.deadline() == start + 1s);
+      inner.done().recv();
+      CHECK(inner.err() == gofer::deadline_exceeded);
+      CHECK_FALSE(ctx.err());
+      auto [later, later_cancel] = gofer::with_timeout(ctx, gofer::duration::max());
+      CHECK(later.deadline() == gofer::time_point::max());
+      gofer::sleep(24h);
+      CHECK_FALSE(ctx.err());
+      CHECK_FALSE(later.err());
+      later_cancel();
+      inner_cancel();
+      cancel();
+      CHECK(ctx.err() == gofer::canceled);
+    };
+    SUBCASE("virtual time, after sleep has moved the clock") {
+      gofer::run(
+          [&] {
+            gofer::sleep(1h);  // now() + duration::max() overflows from here on
+            check_never();
+          },
+          with_virtual_time(options));
+    }
+    SUBCASE("real time") {
+      gofer::run(
+          [] {
+            auto [ctx, cancel] = gofer::with_timeout(gofer::background(), gofer::duration::max());
+            CHECK(ctx.deadline() == gofer::time_point::max());
+            gofer::sleep(1ms);
+            CHECK_FALSE(is_done(ctx));
+            CHECK_FALSE(ctx.err());
+            cancel();
+          },
+          options);
+    }
+    SUBCASE("duration::min is born expired") {
+      gofer::run(
+          [] {
+            gofer::sleep(1h);
+            auto [ctx, cancel] = gofer::with_timeout(gofer::background(), gofer::duration::min());
+            CHECK(is_done(ctx));
+            CHECK(ctx.err() == gofer::deadline_exceeded);
+            cancel();
+          },
+          with_virtual_time(options));
+    }
+  });
+}
+
+TEST_CASE("a deadline of time_point::max needs no timer: waiting on it is a deadlock") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    // On the virtual clock any pending timer, however far, would be jumped
+    // to and fire; with no timer, main blocked on done() is a deadlock.
+    CHECK_THROWS_AS(gofer::run(
+                        [] {
+                          gofer::sleep(1s);
+                          auto [ctx, cancel] =
+                              gofer::with_deadline(gofer::background(), gofer::time_point::max());
+                          ctx.done().recv();
+                        },
+                        with_virtual_time(options)),
+                    gofer::deadlock);
+  });
+}
+
+TEST_CASE("gofer::tie assigns a context and its cancel to existing variables") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          context ctx = gofer::background();
+          gofer::cancel_func cancel;
+          const gofer::time_point start = gofer::now();
+          gofer::tie(ctx, cancel) = gofer::with_timeout(ctx, 1s);  // Go: ctx, cancel = ...
+          CHECK(ctx.deadline() == start + 1s);
+          const context first = ctx;
+          gofer::cancel_func first_cancel = cancel;
+          gofer::tie(ctx, cancel) = gofer::with_cancel(ctx);  // a child of the old ctx
+          CHECK(ctx != first);
+          CHECK(ctx.deadline() == start + 1s);
+          first_cancel();
+          CHECK(ctx.err() == gofer::canceled);
+          cancel();
+
+          context cause_ctx;
+          gofer::cancel_cause_func cancel_cause;
+          gofer::tie(cause_ctx, cancel_cause) = gofer::with_cancel_cause(gofer::background());
+          const auto doom = std::make_exception_ptr(std::runtime_error("doomed"));
+          cancel_cause(doom);
+          CHECK(gofer::cause(cause_ctx) == doom);
+
+          auto result = gofer::with_cancel(gofer::background());  // .ctx and .cancel still work
+          result.cancel();
+          CHECK(result.ctx.err() == gofer::canceled);
+        },
+        with_virtual_time(options));
+  });
+}
+
+// Go: TestWithoutCancel.
+TEST_CASE("without_cancel keeps the parent's values and is never cancelled") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          static const gofer::context_key<std::string> key{"key"};
+          auto [parent, cancel] =
+              gofer::with_timeout(gofer::with_value(gofer::background(), key, "value"), 1s);
+          const context ctx = gofer::without_cancel(parent);
+          auto [child, child_cancel] = gofer::with_cancel(ctx);
+          for (const context& c : {ctx, child}) {
+            REQUIRE(c.value(key) != nullptr);
+            CHECK(*c.value(key) == "value");
+          }
+          CHECK_FALSE(ctx.deadline().has_value());
+          CHECK(ctx.done() == nullptr);
+          CHECK_FALSE(ctx.err());
+          cancel();
+          CHECK(parent.err() == gofer::canceled);
+          CHECK(ctx.done() == nullptr);
+          CHECK_FALSE(ctx.err());
+          CHECK(gofer::cause(ctx) == nullptr);
+          CHECK_FALSE(is_done(child));  // parent's cancel does not reach through
+          gofer::sleep(2s);             // nor does its deadline
+          CHECK_FALSE(ctx.err());
+          CHECK_FALSE(child.err());
+          child_cancel();
+          CHECK(child.err() == gofer::canceled);
+
+          auto [born, born_cancel] = gofer::with_cancel(gofer::without_cancel(parent));
+          CHECK_FALSE(born.err());  // born under a cancelled parent, yet not cancelled
+          born_cancel();
+        },
+        with_virtual_time(options));
+  });
+}
+
+// Go: TestCause, its WithDeadlineCause and WithTimeoutCause cases.
+TEST_CASE("with_deadline_cause and with_timeout_cause give their cause when the deadline passes") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          const auto doom = std::make_exception_ptr(std::runtime_error("doomed"));
+          const gofer::time_point start = gofer::now();
+          SUBCASE("with_timeout_cause") {
+            auto [ctx, cancel] = gofer::with_timeout_cause(gofer::background(), 1s, doom);
+            CHECK(ctx.deadline() == start + 1s);
+            CHECK(gofer::cause(ctx) == nullptr);
+            ctx.done().recv();
+            CHECK(gofer::now() == start + 1s);
+            CHECK(ctx.err() == gofer::deadline_exceeded);
+            CHECK(gofer::cause(ctx) == doom);
+            cancel();
+            CHECK(gofer::cause(ctx) == doom);
+          }
+          SUBCASE("with_deadline_cause") {
+            auto [ctx, cancel] = gofer::with_deadline_cause(gofer::background(), start + 2s, doom);
+            gofer::sleep(3s);
+            CHECK(ctx.err() == gofer::deadline_exceeded);
+            CHECK(gofer::cause(ctx) == doom);
+            cancel();
+          }
+          SUBCASE("a past deadline is born expired, with its cause") {
+            auto [ctx, cancel] = gofer::with_deadline_cause(gofer::background(), start, doom);
+            CHECK(is_done(ctx));
+            CHECK(ctx.err() == gofer::deadline_exceeded);
+            CHECK(gofer::cause(ctx) == doom);
+            cancel();
+          }
+          SUBCASE("cancelled before the deadline: canceled, with no cause") {
+            auto [ctx, cancel] = gofer::with_timeout_cause(gofer::background(), 1s, doom);
+            cancel();
+            CHECK(ctx.err() == gofer::canceled);
+            CHECK(gofer::cause(ctx) == gofer::canceled);
+            gofer::sleep(2s);
+            CHECK(gofer::cause(ctx) == gofer::canceled);
+          }
+          SUBCASE("the parent's earlier deadline wins, with the parent's cause") {
+            auto [parent, parent_cancel] = gofer::with_timeout(gofer::background(), 1s);
+            auto [ctx, cancel] = gofer::with_timeout_cause(parent, 2s, doom);
+            CHECK(gofer::to_string(ctx).ends_with(".WithCancel"));  // as Go: no timer of its own
+            ctx.done().recv();
+            CHECK(gofer::now() == start + 1s);
+            CHECK(gofer::cause(ctx) == gofer::deadline_exceeded);
+            cancel();
+            parent_cancel();
+          }
+          SUBCASE("a child of it inherits the cause") {
+            auto [ctx, cancel] = gofer::with_timeout_cause(gofer::background(), 1s, doom);
+            auto [child, child_cancel] = gofer::with_cancel(ctx);
+            child.done().recv();
+            CHECK(child.err() == gofer::deadline_exceeded);
+            CHECK(gofer::cause(child) == doom);
+            child_cancel();
+            cancel();
+          }
+        },
+        with_virtual_time(options));
+  });
+}
+
+// --- after_func (Go 1.21: context.AfterFunc; Go's tests in x_test.go) -------
+
+// Go: TestAfterFuncCalledAfterCancel.
+TEST_CASE("after_func runs f once the context is cancelled, not before") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          auto [ctx, cancel] = gofer::with_cancel(gofer::background());
+          auto donec = gofer::make_chan<gofer::signal>();
+          gofer::stop_func stop = gofer::after_func(ctx, [donec] { donec.close(); });
+          let_others_run();
+          CHECK_FALSE(donec.try_recv().has_value());
+          cancel();
+          donec.recv();
+          CHECK_FALSE(stop());  // f has been started: too late to stop it
+        },
+        options);
+  });
+}
+
+// Go: TestAfterFuncCalledAfterTimeout.
+TEST_CASE("after_func runs f when the context's deadline passes") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          const gofer::time_point start = gofer::now();
+          auto [ctx, cancel] = gofer::with_timeout(gofer::background(), 5s);
+          auto ran_at = gofer::make_chan<gofer::time_point>(1);
+          gofer::after_func(ctx, [ran_at] { ran_at.send(gofer::now()); });
+          CHECK(ran_at.recv().value == start + 5s);
+          cancel();
+        },
+        with_virtual_time(options));
+  });
+}
+
+// Go: TestAfterFuncCalledImmediately.
+TEST_CASE("after_func on a context that is done already runs f at once") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          auto [ctx, cancel] = gofer::with_cancel(gofer::background());
+          cancel();
+          auto donec = gofer::make_chan<gofer::signal>();
+          gofer::stop_func stop = gofer::after_func(ctx, [donec] { donec.close(); });
+          donec.recv();
+          CHECK_FALSE(stop());
+        },
+        options);
+  });
+}
+
+// Go: TestAfterFuncNotCalledAfterStop.
+TEST_CASE("after_func's stop keeps f from running and says so once") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          auto [ctx, cancel] = gofer::with_cancel(gofer::background());
+          auto donec = gofer::make_chan<gofer::signal>();
+          gofer::stop_func stop = gofer::after_func(ctx, [donec] { donec.close(); });
+          CHECK(stop());
+          cancel();
+          let_others_run();
+          CHECK_FALSE(donec.try_recv().has_value());  // AfterFunc called for a canceled context
+          CHECK_FALSE(stop());                        // stopped already
+          CHECK_FALSE(gofer::stop_func{}());
+        },
+        options);
+  });
+}
+
+// Go: TestAfterFuncCalledAsynchronously.
+TEST_CASE("after_func runs f in its own goroutine: cancel does not wait for it") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          auto [ctx, cancel] = gofer::with_cancel(gofer::background());
+          auto donec = gofer::make_chan<gofer::signal>();  // unbuffered: f blocks in send
+          gofer::stop_func stop = gofer::after_func(ctx, [donec] { donec.send(); });
+          cancel();  // returns although f cannot finish until we receive
+          donec.recv();
+          CHECK_FALSE(stop());
+        },
+        options);
+  });
+}
+
+TEST_CASE("after_func never runs f for a context that is never cancelled") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          auto [parent, cancel] = gofer::with_cancel(gofer::background());
+          std::atomic<int> ran{0};
+          for (const context& ctx :
+               {gofer::background(), gofer::todo(), gofer::without_cancel(parent)}) {
+            gofer::stop_func stop = gofer::after_func(ctx, [&ran] { ran.fetch_add(1); });
+            cancel();
+            let_others_run();
+            CHECK(ran.load() == 0);
+            CHECK(stop());  // as Go's: the first stop reports it kept f from running
+            CHECK_FALSE(stop());
+          }
+        },
+        options);
+  });
+}
+
+TEST_CASE("after_func on a descendant runs when an ancestor is cancelled, through value nodes") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          static const gofer::context_key<int> key;
+          auto [root, cancel] = gofer::with_cancel(gofer::background());
+          auto [child, child_cancel] = gofer::with_cancel(gofer::with_value(root, key, 1));
+          const context leaf = gofer::with_value(child, key, 2);
+          constexpr int n = 100;
+          gofer::wait_group wg;
+          wg.add(2 * n);
+          for (int i = 0; i < n; ++i) {
+            // Dropping the stop handle leaves f registered, as in Go.
+            gofer::after_func(leaf, [&wg] { wg.done(); });
+            gofer::after_func(root, [&wg] { wg.done(); });
+          }
+          cancel();
+          wg.wait();
+          child_cancel();
+        },
+        options);
+  });
+}
+
+TEST_CASE("after_func's stop racing a cancel: f runs exactly when stop returns false") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          constexpr int n = 200;
+          for (int round = 0; round < 5; ++round) {
+            auto [ctx, cancel] = gofer::with_cancel(gofer::background());
+            std::atomic<int> ran{0};
+            std::atomic<int> stopped{0};
+            std::vector<gofer::stop_func> stops;
+            gofer::wait_group finished;  // the f that were started
+            for (int i = 0; i < n; ++i) {
+              stops.push_back(gofer::after_func(ctx, [&ran, finished]() mutable {
+                ran.fetch_add(1);
+                finished.done();
+              }));
+            }
+            finished.add(n);
+            auto stopper_done = gofer::make_chan<gofer::signal>();
+            gofer::go([&] {
+              for (const gofer::stop_func& stop : stops) {
+                if (stop()) {
+                  stopped.fetch_add(1);
+                  finished.done();
+                }
+              }
+              stopper_done.close();
+            });
+            cancel();
+            stopper_done.recv();
+            finished.wait();
+            CHECK(ran.load() + stopped.load() == n);
+          }
+        },
+        options);
+  });
+}
+
+TEST_CASE("after_func's f and what it holds are released once it ran or was stopped") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          auto [ctx, cancel] = gofer::with_cancel(gofer::background());
+          auto ran = gofer::make_chan<gofer::signal>(1);
+          gofer::stop_func kept = gofer::after_func(ctx, [payload = counted{1}] { (void)payload; });
+          gofer::stop_func ran_one =
+              gofer::after_func(ctx, [ran, payload = counted{2}] { ran.send(); });
+          CHECK(counted::live() == 2);
+          CHECK(kept());
+          CHECK(counted::live() == 1);  // the second f's payload is still registered
+          cancel();
+          ran.recv();
+          // for_each_scheduler checks that the second one is gone after run.
+        },
+        options);
+  });
+}
+
+TEST_CASE("a cancel outside gofer::run cannot start after_func's goroutine and says so") {
+  context kept;
+  gofer::cancel_func kept_cancel;
+  std::atomic<int> ran{0};
+  gofer::run([&] {
+    auto [ctx, cancel] = gofer::with_cancel(gofer::background());
+    gofer::after_func(ctx, [&ran] { ran.fetch_add(1); });
+    kept = ctx;
+    kept_cancel = cancel;
+  });
+  CHECK_THROWS_AS(kept_cancel(), gofer::runtime_misuse);
+  CHECK(kept.err() == gofer::canceled);  // cancelled all the same
+  CHECK(ran.load() == 0);
+}
+
+// --- to_string (Go: the String methods of context.go) ----------------------
+
+namespace to_string_test {
+struct endpoint {
+  std::string host;
+};
+// Go's Stringer: found by argument-dependent lookup.
+std::string to_string(const endpoint& e) {
+  return "endpoint " + e.host;
+}
+}  // namespace to_string_test
+
+TEST_CASE("to_string prints a context chain as Go's String does") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          CHECK(gofer::to_string(gofer::background()) == "context.Background");
+          CHECK(gofer::to_string(context{}) == "context.Background");
+          CHECK(gofer::to_string(gofer::todo()) == "context.TODO");
+          CHECK(gofer::todo() != gofer::background());
+          CHECK(gofer::todo() == gofer::todo());
+
+          auto [c1, cancel1] = gofer::with_cancel(gofer::background());
+          CHECK(gofer::to_string(c1) == "context.Background.WithCancel");
+          auto [c2, cancel2] = gofer::with_cancel_cause(gofer::todo());
+          CHECK(gofer::to_string(c2) == "context.TODO.WithCancel");
+          CHECK(gofer::to_string(gofer::without_cancel(c2)) ==
+                "context.TODO.WithCancel.WithoutCancel");
+
+          static const gofer::context_key<std::string> request_id{"request_id"};
+          static const gofer::context_key<int> unnamed;
+          static const gofer::context_key<to_string_test::endpoint> peer{"peer"};
+          const context values = gofer::with_value(
+              gofer::with_value(gofer::with_value(gofer::background(), request_id, "abc"), unnamed,
+                                42),
+              peer, to_string_test::endpoint{"example.com"});
+          CHECK(gofer::to_string(values) ==
+                "context.Background.WithValue(request_id, abc)"
+                ".WithValue(gofer::context_key<int>, int)"  // Go prints types, not values
+                ".WithValue(peer, endpoint example.com)");
+
+          // The virtual clock starts at zero: the deadline reads m=+3.
+          gofer::sleep(1s);
+          auto [d, cancel_d] = gofer::with_timeout(gofer::background(), 2s);
+          CHECK(gofer::to_string(d) == "context.Background.WithDeadline(m=+3.000000000 [2s])");
+          gofer::sleep(500ms);
+          CHECK(gofer::to_string(d) == "context.Background.WithDeadline(m=+3.000000000 [1.5s])");
+          auto [d2, cancel_d2] = gofer::with_deadline(d, gofer::time_point{} + 2500ms + 1ns);
+          CHECK(gofer::to_string(d2) ==
+                "context.Background.WithDeadline(m=+3.000000000 [1.5s])"
+                ".WithDeadline(m=+2.500000001 [1.000000001s])");
+          auto [later, cancel_later] = gofer::with_timeout(d, 1h);  // the parent's comes first
+          CHECK(gofer::to_string(later) ==
+                "context.Background.WithDeadline(m=+3.000000000 [1.5s]).WithCancel");
+          gofer::sleep(2s);
+          CHECK(gofer::to_string(d) == "context.Background.WithDeadline(m=+3.000000000 [-500ms])");
+          cancel_later();
+          cancel_d2();
+          cancel_d();
+          cancel2(nullptr);
+          cancel1();
+        },
+        with_virtual_time(options));
   });
 }
 

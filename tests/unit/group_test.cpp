@@ -2,7 +2,8 @@
 // asyncio-style gather and wait, under every scheduler setup. Ported from
 // golang.org/x/sync errgroup/errgroup_test.go (TestZeroGroup, TestWithContext,
 // TestGoLimit, TestTryGo, TestCancelCause); the task tests follow asyncio's
-// documented behaviour. Anything time-based runs on the virtual clock.
+// documented behaviour. Anything time-based runs on the virtual clock. The
+// deadlock reports name the calls ([errgroup.Group.Wait], [task.get]).
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -14,11 +15,14 @@
 #include <string>
 #include <system_error>
 #include <tuple>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 #include <gofer/gofer.hpp>
 
 #include "../support/counted.hpp"
+#include "../support/deadlock_report.hpp"
 
 using namespace std::chrono_literals;
 using gofer::default_case;
@@ -26,7 +30,9 @@ using gofer::recv_case;
 using gofer::select;
 using gofer_test::code_of;
 using gofer_test::counted;
+using gofer_test::deadlock_report;
 using gofer_test::for_each_scheduler;
+using gofer_test::goroutine_lines;
 using gofer_test::is_done;
 using gofer_test::let_others_run;
 using gofer_test::message_of;
@@ -490,6 +496,109 @@ TEST_CASE("gather returns results in order and rethrows the first failure after 
           }
         },
         with_virtual_time(options));
+  });
+}
+
+// asyncio: `await asyncio.gather(worker(1), worker(2))`, of coroutines that
+// return nothing (chapter 7 of docs/learn).
+TEST_CASE("gather of task<void> waits for all and returns nothing") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          const gofer::time_point start = gofer::now();
+          std::atomic<int> finished{0};
+          auto worker = [&finished](int n) {
+            return gofer::spawn([&finished, n] {
+              gofer::sleep(n * 1s);
+              finished.fetch_add(1);
+            });
+          };
+          static_assert(std::is_void_v<decltype(gofer::gather(worker(1), worker(2)))>);
+          gofer::gather(worker(1), worker(2), worker(3));
+          CHECK(finished.load() == 3);
+          CHECK(gofer::now() - start == 3s);
+
+          std::vector<gofer::task<void>> tasks;
+          for (int i = 1; i <= 4; ++i)
+            tasks.push_back(worker(i));
+          gofer::gather(tasks);
+          CHECK(finished.load() == 7);
+          CHECK(gofer::now() - start == 7s);
+
+          auto ok = gofer::spawn([] { gofer::sleep(2s); });
+          auto failed = gofer::spawn([] {
+            gofer::sleep(1s);
+            throw std::runtime_error("void failed");
+          });
+          CHECK_THROWS_WITH(gofer::gather(ok, failed), "void failed");
+          CHECK(ok.finished());  // after all finished
+          std::vector<gofer::task<void>> mixed{failed, ok};
+          CHECK_THROWS_WITH(gofer::gather(mixed), "void failed");
+        },
+        with_virtual_time(options));
+  });
+}
+
+TEST_CASE("gather of void and valued tasks keeps positions with std::monostate") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          auto number = gofer::spawn([] { return 1; });
+          auto nothing = gofer::spawn([] { gofer::sleep(1s); });
+          auto text = gofer::spawn([] { return std::string("three"); });
+          auto result = gofer::gather(number, nothing, text);
+          static_assert(
+              std::is_same_v<decltype(result), std::tuple<int, std::monostate, std::string>>);
+          const auto [x, none, z] = result;
+          CHECK(x == 1);
+          CHECK(none == std::monostate{});
+          CHECK(z == "three");
+        },
+        with_virtual_time(options));
+  });
+}
+
+TEST_CASE("deadlocks in error_group and task calls are reported by those calls' names") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    struct expectation {
+      const char* line;
+      void (*main)();
+    };
+    const expectation cases[] = {
+        {"goroutine 1 (main) [errgroup.Group.Wait]:",
+         [] {
+           gofer::error_group g;
+           g.go([] { gofer::make_chan<int>().recv(); });
+           g.wait();
+         }},
+        {"goroutine 1 (main) [errgroup.Group.Go]:",
+         [] {
+           gofer::error_group g;
+           g.set_limit(1);
+           g.go([] { gofer::make_chan<int>().recv(); });
+           g.go([] {});  // at the limit: waits for a slot
+         }},
+        {"goroutine 1 (main) [task.get]:",
+         [] { gofer::spawn([] { return gofer::make_chan<int>().recv().value; }).get(); }},
+        {"goroutine 1 (main) [task.wait]:",
+         [] { gofer::spawn([] { gofer::make_chan<int>().recv(); }).wait(); }},
+        {"goroutine 1 (main) [task.wait]:",
+         [] {
+           auto t = gofer::spawn([] { gofer::make_chan<int>().recv(); });
+           gofer::gather(t, t);
+         }},
+    };
+    for (const expectation& e : cases) {
+      CAPTURE(e.line);
+      const auto report = deadlock_report(e.main, options);
+      REQUIRE(report.has_value());
+      INFO("report:\n", *report);
+      const std::vector<std::string> lines = goroutine_lines(*report);
+      REQUIRE_FALSE(lines.empty());
+      CHECK(lines.front() == e.line);
+      for (std::size_t i = 1; i < lines.size(); ++i)
+        CHECK(lines[i].ends_with(" [chan receive]:"));  // the functions' own blocking
+    }
   });
 }
 

@@ -81,6 +81,10 @@ struct parker {
   parker* unwind_next = nullptr;     // shutdown's list of parkers to unwind
   // What the goroutine waits for, for deadlock reports (set before begin_park).
   const char* wait_reason = "";
+  // Set by blocking_as while the goroutine is inside a gofer call that blocks
+  // on channels of its own (sync.Mutex.Lock); begin_park reports it instead
+  // of wait_reason. Only the owner touches it.
+  const char* called_as = nullptr;
   // The worker that woke it (or spawned it), where it should run next.
   std::atomic<gofer_algorithm*> handoff_to{nullptr};
 
@@ -175,6 +179,26 @@ void suspend(parker& p, spinlock_lock& switch_lock) noexcept;
 // For park_start::unwind and ::suspend_then_unwind: releases or suspends on
 // the switch lock as the start requires, then throws goroutine_exit.
 [[noreturn]] void unwind_parked(parker& p, park_start start, spinlock_lock& switch_lock);
+
+// Names, for deadlock reports, the gofer call a goroutine blocks in when that
+// call blocks on channels of its own: Go reports [sync.Mutex.Lock], not the
+// runtime's inner [semacquire] (Go 1.20+: waitReasonSyncMutexLock and kin).
+//   void mutex::lock() { detail::blocking_as reason{"sync.Mutex.Lock"}; token_.send(); }
+// While one is alive, every park of the calling goroutine reports `reason`.
+// The outermost one wins, so the report names what the user called
+// (error_group::wait, not the wait_group::wait inside it). Scope it to the
+// blocking step only, never around user code. Does nothing outside a
+// goroutine of gofer::run. `reason` must outlive the guard (a literal).
+class blocking_as {
+ public:
+  explicit blocking_as(const char* reason) noexcept;
+  ~blocking_as();
+  blocking_as(const blocking_as&) = delete;
+  blocking_as& operator=(const blocking_as&) = delete;
+
+ private:
+  parker* parker_ = nullptr;  // null: nothing to undo
+};
 
 // Blocks forever (a nil channel, an empty select): only runtime shutdown or
 // deadlock detection can end it, by throwing. `reason` is for reports.
