@@ -144,6 +144,10 @@ void panic(std::exception_ptr exception) noexcept {
   report_panic(std::move(exception), "an exception escaped a goroutine started by gofer::go");
 }
 
+void panic(std::exception_ptr exception, const char* where) noexcept {
+  report_panic(std::move(exception), where);
+}
+
 runtime::runtime(const run_options& options)
     : options_(options),
       stacks_(std::make_shared<stack_pool>(options.stack_size, options.guard_pages)),

@@ -58,7 +58,8 @@ class defer {
       // Blocked while the goroutine is being unwound at shutdown: it is
       // being unwound already.
     } catch (...) {
-      detail::panic(std::current_exception());
+      detail::panic(std::current_exception(),
+                    "a deferred function threw while another exception was in flight");
     }
   }
 

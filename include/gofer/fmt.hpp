@@ -22,6 +22,9 @@
 //   std::error_code{} (no error) | <nil>              | a nil error
 //   gofer::received<T>           | 42 true            | fmt.Println(v, ok)
 //   gofer::signal                | {}                 | struct{}{}
+//   gofer::context               | context.Background | Context.String
+//                                |   .WithCancel      |
+//   gofer::failure               | boom (nil: <nil>)  | an error's Error()
 //   bool ({fmt} itself)          | true               | %v, %t
 //
 // Every formatter here but received<T>'s takes a string's spec, applied to
@@ -73,6 +76,8 @@
 #include <utility>
 
 #include "gofer/chan.hpp"
+#include "gofer/context.hpp"
+#include "gofer/errors.hpp"
 #include "gofer/time.hpp"
 
 #if FMT_VERSION >= 110100
@@ -179,11 +184,21 @@ requires fmt::is_formattable<T, char>::value struct fmt::formatter<gofer::receiv
   fmt::formatter<T, char> value_;
 };
 
-// ---------------------------------------------------------------------------
-// Reserved: formatters for types that are not on this branch yet.
-//   gofer::context  {} prints gofer::to_string(ctx), Go's Context.String
-//                   ("context.Background.WithCancel").
-//   gofer::failure  {} prints the error's message, as Go's %v of an error.
-// Add them here, each deriving from fmt::formatter<fmt::string_view> like the
-// ones above, with tests in tests/unit/fmt_test.cpp.
-// ---------------------------------------------------------------------------
+// Go: fmt.Println(ctx) prints Context.String, "context.Background.WithCancel".
+template <>
+struct fmt::formatter<gofer::context, char> : fmt::formatter<fmt::string_view> {
+  auto format(const gofer::context& ctx, fmt::format_context& out) const {
+    const std::string text = gofer::to_string(ctx);
+    return fmt::formatter<fmt::string_view>::format(text, out);
+  }
+};
+
+// Go: fmt.Println(err) prints err.Error(); a nil error prints "<nil>". So
+// `fmt::print("{}\n", g.wait())` is Go's fmt.Println(g.Wait()).
+template <>
+struct fmt::formatter<gofer::failure, char> : fmt::formatter<fmt::string_view> {
+  auto format(const gofer::failure& failure, fmt::format_context& out) const {
+    const std::string text = failure ? failure.message() : std::string("<nil>");
+    return fmt::formatter<fmt::string_view>::format(text, out);
+  }
+};

@@ -105,6 +105,8 @@ void goroutine_not_started(boost::fibers::fiber_properties* record) noexcept;
 void goroutine_finished() noexcept;
 // Reports an exception that escaped a goroutine and ends the program.
 [[noreturn]] void panic(std::exception_ptr exception) noexcept;
+// The same, saying where the exception came from (after the panic line).
+[[noreturn]] void panic(std::exception_ptr exception, const char* where) noexcept;
 void run(void (*main)(void*), void* main_arg, const run_options& options);
 
 }  // namespace detail

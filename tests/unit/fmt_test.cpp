@@ -4,13 +4,17 @@
 
 #include <gofer/chan.hpp>
 #include <gofer/context.hpp>
+#include <gofer/errors.hpp>
+#include <gofer/group.hpp>
 #include <gofer/runtime.hpp>
 #include <gofer/time.hpp>
 
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <limits>
 #include <ratio>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 
@@ -136,4 +140,26 @@ TEST_CASE("a signal prints as Go prints struct{}{}") {
 
 TEST_CASE("a bool prints true or false, as Go's %v and %t") {
   CHECK(fmt::format("{} {}", true, false) == "true false");
+}
+
+TEST_CASE("a context prints as Go's Context.String") {
+  CHECK(fmt::format("{}", gofer::background()) == "context.Background");
+  auto [ctx, cancel] = gofer::with_cancel(gofer::background());
+  CHECK(fmt::format("{}", ctx) == "context.Background.WithCancel");
+  CHECK(fmt::format("{}", ctx) == gofer::to_string(ctx));
+  cancel();
+}
+
+TEST_CASE("a failure prints its message, and no failure prints <nil>, as Go's errors do") {
+  CHECK(fmt::format("{}", gofer::failure{}) == "<nil>");
+  const gofer::failure boom = std::make_exception_ptr(std::runtime_error("boom"));
+  CHECK(fmt::format("{}", boom) == "boom");
+  const gofer::failure canceled = std::make_exception_ptr(std::system_error(gofer::canceled));
+  CHECK(fmt::format("{}", canceled) == "context canceled");
+  const std::string waited = gofer::run([] {
+    gofer::error_group group;
+    group.go([]() -> std::error_code { return gofer::deadline_exceeded; });
+    return fmt::format("{}", group.wait());
+  });
+  CHECK(waited == "context deadline exceeded");
 }
