@@ -16,6 +16,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <string>
 #include <thread>
@@ -46,7 +47,6 @@ class goroutine final : public boost::fibers::fiber_properties {
   const std::uint64_t id;  // 1 for main, then in order of go()
   const std::string name;
   const bool owns_tsan_fiber;
-  bool started = true;        // false if its fiber could not be created
   goroutine* prev = nullptr;  // links in runtime::goroutines_, under its lock
   goroutine* next = nullptr;
 };
@@ -55,6 +55,17 @@ class goroutine final : public boost::fibers::fiber_properties {
 goroutine* goroutine_of(boost::fibers::context* context) noexcept;
 // The record of the running goroutine (main included), or null.
 goroutine* running_goroutine() noexcept;
+
+// spawn's steps (lib/spawn.cpp). A new goroutine's record (its parker, its
+// place in the runtime's list), to hand to the fiber as its properties;
+// Boost.Fiber deletes it with the fiber.
+goroutine* goroutine_started(runtime& rt, std::string name);
+// The fiber could not be created: undo goroutine_started.
+void goroutine_not_started(goroutine* record) noexcept;
+// Called by the goroutine itself as its last step.
+void goroutine_finished() noexcept;
+// Reports an exception that escaped a goroutine and ends the program.
+[[noreturn]] void panic(std::exception_ptr exception) noexcept;
 
 class runtime final : public scheduler_hooks {
  public:

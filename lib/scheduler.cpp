@@ -260,6 +260,10 @@ boost::fibers::context* gofer_algorithm::steal(bool runnext_too) noexcept {
   return nullptr;
 }
 
+// Uninstrumented, as is pick_next: both return after the announced switch,
+// on the next fiber's account, and an instrumented exit there would pop the
+// next fiber's TSan call stack instead of this one's.
+GOFER_TSAN_UNINSTRUMENTED
 boost::fibers::context* gofer_algorithm::switching_to(boost::fibers::context* context) noexcept {
 #ifdef GOFER_TSAN
   if (context == nullptr || !announce_switches_) return context;
@@ -277,6 +281,7 @@ boost::fibers::context* gofer_algorithm::switching_to(boost::fibers::context* co
   return context;
 }
 
+GOFER_TSAN_UNINSTRUMENTED
 boost::fibers::context* gofer_algorithm::pick_next() noexcept {
   boost::fibers::context* next = nullptr;
   {

@@ -19,18 +19,12 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include <boost/context/stack_context.hpp>
 
-#include "gofer/detail/stack_allocator.hpp"
-
 namespace gofer::detail {
-
-// ThreadSanitizer builds: the dying fiber whose frames Boost is about to
-// unwind (see ~goroutine); the next stack deallocation on this thread
-// switches TSan back to where it was and destroys that fiber.
-void tsan_unwind_fiber(void* dying_fiber) noexcept;
 
 class stack_pool {
  public:
@@ -54,6 +48,21 @@ class stack_pool {
   std::mutex mutex_;          // guards the two members below
   std::vector<void*> free_;   // lowest usable address of each free stack
   std::vector<void*> slabs_;  // every mapping, unmapped by the destructor
+};
+
+// The Boost.Context StackAllocator each goroutine's fiber gets (lib/
+// spawn.cpp): a handle on the runtime's pool, which it keeps alive until the
+// last stack is back, even if a finished fiber is released after its
+// runtime ended.
+class pooled_stack_allocator {
+ public:
+  explicit pooled_stack_allocator(std::shared_ptr<stack_pool> pool) noexcept
+      : pool_(std::move(pool)) {}
+  boost::context::stack_context allocate();
+  void deallocate(boost::context::stack_context& stack) noexcept;
+
+ private:
+  std::shared_ptr<stack_pool> pool_;
 };
 
 }  // namespace gofer::detail
