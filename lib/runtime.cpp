@@ -7,9 +7,12 @@
 #include <cstdlib>
 #include <exception>
 #include <memory>
+#include <mutex>
+#include <new>
 #include <string>
 #include <string_view>
 #include <typeinfo>
+#include <utility>
 #include <vector>
 
 #include <boost/fiber/algo/round_robin.hpp>
@@ -35,6 +38,56 @@ std::string demangle(const char* mangled) {
   return status == 0 && name ? std::string(name.get()) : std::string(mangled);
 }
 
+#ifdef GOFER_TSAN
+// Goroutines' TSan fibers, reused (Go keeps dead Gs for reuse the same way:
+// runtime/proc.go gfput, gfget). Creating one is most of what a goroutine
+// costs under TSan: __tsan_create_fiber maps and zeroes a ThreadState of
+// about 770 KiB and registers a new TSan thread, about 3 ms here, so 50,000
+// goroutines took minutes. Reuse hides no race TSan would report between two
+// goroutines: a fiber goes back after its goroutine's last switch away
+// (every switch gofer announces synchronises) and comes out under the same
+// mutex, so the old goroutine happens before the new one, as it would with
+// fresh fibers. The new one gets its creator's history at its first switch
+// in, which follows go() through the run queues, where a fresh fiber gets it
+// at creation. A race report names a fiber after the goroutine now using it;
+// its "created at" stack is that of the first goroutine that used it.
+// Idle fibers are kept, at most as many as goroutines were ever alive at once
+// (and TSan allows 8128 of those).
+class tsan_fiber_pool {
+ public:
+  static tsan_fiber_pool& instance() {
+    // Never destroyed: a record can outlive static destructors' turn.
+    static auto* const pool = new tsan_fiber_pool;
+    return *pool;
+  }
+
+  void* take() {
+    {
+      std::lock_guard lock{mutex_};
+      if (!idle_.empty()) {
+        void* const fiber = idle_.back();
+        idle_.pop_back();
+        return fiber;
+      }
+    }
+    return __tsan_create_fiber(0);
+  }
+
+  void give(void* fiber) noexcept {
+    try {
+      std::lock_guard lock{mutex_};
+      idle_.push_back(fiber);
+    } catch (const std::bad_alloc&) {
+      __tsan_destroy_fiber(fiber);
+    }
+  }
+
+ private:
+  std::mutex mutex_;         // guards idle_
+  std::vector<void*> idle_;  // TSan fibers of ended goroutines
+};
+#endif
+
 }  // namespace
 
 goroutine::goroutine(runtime* rt, std::uint64_t id, std::string name, void* tsan_fiber)
@@ -44,24 +97,36 @@ goroutine::goroutine(runtime* rt, std::uint64_t id, std::string name, void* tsan
       owns_tsan_fiber(tsan_fiber == nullptr) {
   parker.owner_runtime = rt;
 #ifdef GOFER_TSAN
-  this->tsan_fiber = tsan_fiber != nullptr ? tsan_fiber : __tsan_create_fiber(0);
+  if (owns_tsan_fiber) {
+    this->tsan_fiber = tsan_fiber_pool::instance().take();
+    const std::string fiber_name = "goroutine " + std::to_string(id);
+    __tsan_set_fiber_name(this->tsan_fiber, fiber_name.c_str());
+  } else {
+    this->tsan_fiber = tsan_fiber;
+  }
 #endif
 }
 
 goroutine::~goroutine() {
 #ifdef GOFER_TSAN
-  if (!owns_tsan_fiber) return;
-  // Boost deletes the record after the goroutine's last switch away (or
-  // without one, if its fiber was never created), so its TSan fiber is not
-  // the current one. What is left of its frames runs afterwards, on the
-  // deleting fiber's account: only Boost's code in lib/spawn.cpp, whose
-  // frames TSan does not track, so no switch needs announcing there.
-  GOFER_ASSERT(tsan_fiber != __tsan_get_current_fiber());
   // The goroutine's last step released the record (goroutine_finished); the
   // deleting thread may be another, reached through Boost's uninstrumented
   // reference count.
   GOFER_TSAN_ACQUIRE(this);
-  __tsan_destroy_fiber(tsan_fiber);
+  give_back_tsan_fiber(*this);
+#endif
+}
+
+void give_back_tsan_fiber([[maybe_unused]] goroutine& g) noexcept {
+#ifdef GOFER_TSAN
+  if (!g.owns_tsan_fiber || g.tsan_fiber == nullptr) return;
+  // Called after the goroutine's last switch away (or without one, if its
+  // fiber was never created), so its TSan fiber is not the current one. What
+  // is left of its frames runs later, when Boost frees the fiber, on the
+  // freeing fiber's account: only Boost's code in lib/spawn.cpp, whose
+  // frames TSan does not track, so no switch needs announcing there.
+  GOFER_ASSERT(g.tsan_fiber != __tsan_get_current_fiber());
+  tsan_fiber_pool::instance().give(std::exchange(g.tsan_fiber, nullptr));
 #endif
 }
 
@@ -108,6 +173,7 @@ void goroutine_finished() noexcept {
   goroutine* const g = running_goroutine();
   GOFER_ASSERT(g != nullptr);
   g->parker.owner_runtime->remove(*g);
+  g->finished = true;     // its next switch away is its last
   GOFER_TSAN_RELEASE(g);  // acquired by ~goroutine
 }
 

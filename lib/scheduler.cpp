@@ -277,6 +277,12 @@ boost::fibers::context* gofer_algorithm::switching_to(boost::fibers::context* co
     fiber = main_tsan_fiber_;  // the only other pinned context: the thread's main
   }
   if (fiber != nullptr) __tsan_switch_to_fiber(fiber, 0);
+  // A goroutine that ended has just switched away for the last time: its
+  // TSan fiber can serve the next goroutine now, not only once Boost frees
+  // the record (on the dispatcher's next turn, which may be many goroutines
+  // later).
+  goroutine* const from = running_goroutine();
+  if (from != nullptr && from->finished) give_back_tsan_fiber(*from);
 #endif
   return context;
 }

@@ -1,7 +1,5 @@
 #include "stack_pool.hpp"
 
-#include "gofer/detail/sanitizer.hpp"
-
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -49,24 +47,6 @@ void stack_pool::add_slab() {
   }
 }
 
-#ifdef GOFER_TSAN
-// Under ThreadSanitizer every stack is mapped fresh and unmapped on release:
-// TSan forgets an address range's history when it is unmapped, while a
-// recycled stack would carry the previous goroutine's accesses.
-boost::context::stack_context stack_pool::allocate() {
-  void* const bottom = ::mmap(nullptr, stack_size_, PROT_READ | PROT_WRITE,
-                              MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (bottom == MAP_FAILED) throw std::bad_alloc();
-  boost::context::stack_context stack;
-  stack.size = stack_size_;
-  stack.sp = static_cast<char*>(bottom) + stack_size_;
-  return stack;
-}
-
-void stack_pool::deallocate(boost::context::stack_context& stack) noexcept {
-  ::munmap(static_cast<char*>(stack.sp) - stack.size, stack.size);
-}
-#else
 boost::context::stack_context stack_pool::allocate() {
   void* bottom = nullptr;
   {
@@ -88,7 +68,6 @@ void stack_pool::deallocate(boost::context::stack_context& stack) noexcept {
   // this never allocates (and so cannot throw).
   free_.push_back(bottom);
 }
-#endif
 
 boost::context::stack_context pooled_stack_allocator::allocate() {
   return pool_->allocate();

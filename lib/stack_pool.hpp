@@ -8,8 +8,16 @@
 // With guard pages, each stack gets a PROT_NONE page below it, so an overflow
 // faults instead of corrupting a neighbour; every guard splits the mapping,
 // which is why this is a debug option: each guarded stack is two mappings,
-// so about 32k of them reach the default vm.max_map_count (65530). Under
-// ThreadSanitizer stacks are mapped one by one and guard_pages is ignored.
+// so about 32k of them reach the default vm.max_map_count (65530).
+//
+// ThreadSanitizer builds recycle stacks too. A recycled stack still carries
+// the last goroutine's accesses in TSan's shadow, but they happen before the
+// next goroutine's: the last one's final switch away synchronises (as every
+// switch lib/scheduler.cpp announces does), the stack comes back and goes
+// out again under mutex_, and the next goroutine's first switch in comes
+// after that, through the run queues. Mapping and unmapping a stack per
+// goroutine instead made TSan remap shadow and meta memory at ever new
+// addresses: slow, and kernel mappings towards vm.max_map_count.
 //
 // Memory is returned to the kernel only when the pool dies (with the runtime
 // and the last fiber that used it): a runtime that once ran a million
