@@ -21,8 +21,9 @@
 // with every goroutine ever started, and every allocation or fiber creation
 // stored its ever longer, never repeated stack trace in TSan's stack depot,
 // which is never freed (about 0.4 MB per goroutine, and "ThreadSanitizer
-// failed to allocate" near 10,000 goroutines). A new goroutine also started
-// one frame below its empty TSan stack, overwriting TSan's own memory.
+// failed to allocate" near 10,000 goroutines). And since pick_next returned
+// after its announced switch, a new goroutine started below its empty TSan
+// stack, overwriting TSan's own memory (see GOFER_TSAN_UNINSTRUMENTED).
 // Without the hooks here, a goroutine's TSan stack holds exactly the
 // instrumented frames that run on its own account: those of its body.
 #include <exception>
