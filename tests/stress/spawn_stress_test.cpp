@@ -67,13 +67,14 @@ TEST_CASE("fifty thousand goroutines started in batches all run, and memory stay
         options);
     CHECK(sum == long{total} * (total - 1) / 2);
     if (gofer_test::under_tsan && rss_after_warm_up > 0) {
-      // Measured: 2 to 10 MiB. At most about 1 MiB per TSan fiber, of which
-      // there are about two batches' worth and one per thread's main and
-      // dispatcher; growing with every goroutine would add 16 GB here.
+      // Measured: 2 to 10 MiB, 40 MiB at GOFER_STRESS_SCALE=4. At most
+      // about 1 MiB per TSan fiber, of which there are about two batches'
+      // worth and one per thread's main and dispatcher, whatever the scale;
+      // growing with every goroutine would add 16 GB here.
       const long growth_kib = rss_at_end - rss_after_warm_up;
       std::printf("threads = %zu: resident %ld KiB after %d goroutines, %ld KiB after %d\n",
                   options.threads, rss_after_warm_up, warm_up, rss_at_end, total);
-      CHECK_MESSAGE(growth_kib < 64 * 1024, "resident set grew by ", growth_kib, " KiB");
+      CHECK_MESSAGE(growth_kib < 128 * 1024, "resident set grew by ", growth_kib, " KiB");
     }
   });
 }
