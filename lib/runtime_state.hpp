@@ -16,6 +16,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <string>
 #include <thread>
@@ -38,15 +39,15 @@ namespace gofer::detail {
 class goroutine final : public boost::fibers::fiber_properties {
  public:
   // `tsan_fiber`: under ThreadSanitizer, the TSan fiber of this goroutine's
-  // context (main's is its thread's own); null means "create one".
+  // context (main's is its thread's own); null means "take a pooled one".
   goroutine(runtime* rt, std::uint64_t id, std::string name, void* tsan_fiber = nullptr);
   ~goroutine() override;
-  struct parker parker;  // reused by every block of this goroutine
-  void* tsan_fiber = nullptr;
-  const std::uint64_t id;  // 1 for main, then in order of go()
+  struct parker parker;        // reused by every block of this goroutine
+  void* tsan_fiber = nullptr;  // null again once given back (TSan builds)
+  const std::uint64_t id;      // 1 for main, then in order of go()
   const std::string name;
   const bool owns_tsan_fiber;
-  bool started = true;        // false if its fiber could not be created
+  bool finished = false;      // its last step is done (goroutine_finished)
   goroutine* prev = nullptr;  // links in runtime::goroutines_, under its lock
   goroutine* next = nullptr;
 };
@@ -55,6 +56,20 @@ class goroutine final : public boost::fibers::fiber_properties {
 goroutine* goroutine_of(boost::fibers::context* context) noexcept;
 // The record of the running goroutine (main included), or null.
 goroutine* running_goroutine() noexcept;
+// TSan builds: `g` has ended and switched away for the last time; its TSan
+// fiber goes back for reuse (lib/runtime.cpp), if it has not already.
+void give_back_tsan_fiber(goroutine& g) noexcept;
+
+// spawn's steps (lib/spawn.cpp). A new goroutine's record (its parker, its
+// place in the runtime's list), to hand to the fiber as its properties;
+// Boost.Fiber deletes it with the fiber.
+goroutine* goroutine_started(runtime& rt, std::string name);
+// The fiber could not be created: undo goroutine_started.
+void goroutine_not_started(goroutine* record) noexcept;
+// Called by the goroutine itself as its last step.
+void goroutine_finished() noexcept;
+// Reports an exception that escaped a goroutine and ends the program.
+[[noreturn]] void panic(std::exception_ptr exception) noexcept;
 
 class runtime final : public scheduler_hooks {
  public:

@@ -268,6 +268,10 @@ boost::fibers::context* gofer_algorithm::steal(bool runnext_too) noexcept {
   return nullptr;
 }
 
+// Uninstrumented, as is pick_next: both return after the announced switch,
+// on the next fiber's account, and an instrumented exit there would pop the
+// next fiber's TSan call stack instead of this one's.
+GOFER_TSAN_UNINSTRUMENTED
 boost::fibers::context* gofer_algorithm::switching_to(boost::fibers::context* context) noexcept {
 #ifdef GOFER_TSAN
   if (context == nullptr || !announce_switches_) return context;
@@ -281,10 +285,17 @@ boost::fibers::context* gofer_algorithm::switching_to(boost::fibers::context* co
     fiber = main_tsan_fiber_;  // the only other pinned context: the thread's main
   }
   if (fiber != nullptr) __tsan_switch_to_fiber(fiber, 0);
+  // A goroutine that ended has just switched away for the last time: its
+  // TSan fiber can serve the next goroutine now, not only once Boost frees
+  // the record (on the dispatcher's next turn, which may be many goroutines
+  // later).
+  goroutine* const from = running_goroutine();
+  if (from != nullptr && from->finished) give_back_tsan_fiber(*from);
 #endif
   return context;
 }
 
+GOFER_TSAN_UNINSTRUMENTED
 boost::fibers::context* gofer_algorithm::pick_next() noexcept {
   boost::fibers::context* next = nullptr;
   {

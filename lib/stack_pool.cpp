@@ -1,13 +1,10 @@
 #include "stack_pool.hpp"
 
-#include "gofer/detail/sanitizer.hpp"
-
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <new>
-#include <utility>
 
 namespace gofer::detail {
 
@@ -50,44 +47,6 @@ void stack_pool::add_slab() {
   }
 }
 
-namespace {
-[[maybe_unused]] thread_local void* tsan_dying_fiber = nullptr;
-[[maybe_unused]] thread_local void* tsan_return_fiber = nullptr;
-}  // namespace
-
-void tsan_unwind_fiber([[maybe_unused]] void* dying_fiber) noexcept {
-#ifdef GOFER_TSAN
-  tsan_return_fiber = __tsan_get_current_fiber();
-  tsan_dying_fiber = dying_fiber;
-  __tsan_switch_to_fiber(dying_fiber, 0);
-#endif
-}
-
-#ifdef GOFER_TSAN
-// Under ThreadSanitizer every stack is mapped fresh and unmapped on release:
-// TSan forgets an address range's history when it is unmapped, while a
-// recycled stack would carry the previous goroutine's accesses, and
-// Boost.Context finishes a dying fiber's frames outside any switch gofer
-// can announce.
-boost::context::stack_context stack_pool::allocate() {
-  void* const bottom = ::mmap(nullptr, stack_size_, PROT_READ | PROT_WRITE,
-                              MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (bottom == MAP_FAILED) throw std::bad_alloc();
-  boost::context::stack_context stack;
-  stack.size = stack_size_;
-  stack.sp = static_cast<char*>(bottom) + stack_size_;
-  return stack;
-}
-
-void stack_pool::deallocate(boost::context::stack_context& stack) noexcept {
-  if (tsan_dying_fiber != nullptr) {
-    // The dying fiber's frames are unwound: back to the releasing context.
-    __tsan_switch_to_fiber(tsan_return_fiber, 0);
-    __tsan_destroy_fiber(std::exchange(tsan_dying_fiber, nullptr));
-  }
-  ::munmap(static_cast<char*>(stack.sp) - stack.size, stack.size);
-}
-#else
 boost::context::stack_context stack_pool::allocate() {
   void* bottom = nullptr;
   {
@@ -109,7 +68,6 @@ void stack_pool::deallocate(boost::context::stack_context& stack) noexcept {
   // this never allocates (and so cannot throw).
   free_.push_back(bottom);
 }
-#endif
 
 boost::context::stack_context pooled_stack_allocator::allocate() {
   return pool_->allocate();

@@ -8,8 +8,16 @@
 // With guard pages, each stack gets a PROT_NONE page below it, so an overflow
 // faults instead of corrupting a neighbour; every guard splits the mapping,
 // which is why this is a debug option: each guarded stack is two mappings,
-// so about 32k of them reach the default vm.max_map_count (65530). Under
-// ThreadSanitizer stacks are mapped one by one and guard_pages is ignored.
+// so about 32k of them reach the default vm.max_map_count (65530).
+//
+// ThreadSanitizer builds recycle stacks too. A recycled stack still carries
+// the last goroutine's accesses in TSan's shadow, but they happen before the
+// next goroutine's: the last one's final switch away synchronises (as every
+// switch lib/scheduler.cpp announces does), the stack comes back and goes
+// out again under mutex_, and the next goroutine's first switch in comes
+// after that, through the run queues. Mapping and unmapping a stack per
+// goroutine instead made TSan remap shadow and meta memory at ever new
+// addresses: slow, and kernel mappings towards vm.max_map_count.
 //
 // Memory is returned to the kernel only when the pool dies (with the runtime
 // and the last fiber that used it): a runtime that once ran a million
@@ -19,18 +27,12 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include <boost/context/stack_context.hpp>
 
-#include "gofer/detail/stack_allocator.hpp"
-
 namespace gofer::detail {
-
-// ThreadSanitizer builds: the dying fiber whose frames Boost is about to
-// unwind (see ~goroutine); the next stack deallocation on this thread
-// switches TSan back to where it was and destroys that fiber.
-void tsan_unwind_fiber(void* dying_fiber) noexcept;
 
 class stack_pool {
  public:
@@ -54,6 +56,21 @@ class stack_pool {
   std::mutex mutex_;          // guards the two members below
   std::vector<void*> free_;   // lowest usable address of each free stack
   std::vector<void*> slabs_;  // every mapping, unmapped by the destructor
+};
+
+// The Boost.Context StackAllocator each goroutine's fiber gets (lib/
+// spawn.cpp): a handle on the runtime's pool, which it keeps alive until the
+// last stack is back, even if a finished fiber is released after its
+// runtime ended.
+class pooled_stack_allocator {
+ public:
+  explicit pooled_stack_allocator(std::shared_ptr<stack_pool> pool) noexcept
+      : pool_(std::move(pool)) {}
+  boost::context::stack_context allocate();
+  void deallocate(boost::context::stack_context& stack) noexcept;
+
+ private:
+  std::shared_ptr<stack_pool> pool_;
 };
 
 }  // namespace gofer::detail

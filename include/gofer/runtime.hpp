@@ -65,12 +65,6 @@
 #include <type_traits>
 #include <utility>
 
-#include <boost/context/detail/exception.hpp>
-#include <boost/fiber/fiber.hpp>
-#include <boost/fiber/policy.hpp>
-#include <boost/fiber/properties.hpp>
-
-#include "gofer/detail/stack_allocator.hpp"
 #include "gofer/detail/waiter.hpp"
 #include "gofer/errors.hpp"
 
@@ -95,19 +89,33 @@ namespace detail {
 runtime* current_runtime() noexcept;
 // The same, throwing runtime_misuse outside gofer::run.
 runtime& runtime_for_go();
-pooled_stack_allocator goroutine_stack_allocator(runtime& rt) noexcept;
-// A new goroutine's record (its parker, its place in the runtime's list), to
-// hand to the fiber as its properties; Boost.Fiber deletes it with the fiber.
-boost::fibers::fiber_properties* goroutine_started(runtime& rt, std::string name);
-// The fiber could not be created: undo goroutine_started.
-void goroutine_not_started(boost::fibers::fiber_properties* record) noexcept;
-// Called by the goroutine itself as its last step.
-void goroutine_finished() noexcept;
 // Reports an exception that escaped a goroutine and ends the program.
 [[noreturn]] void panic(std::exception_ptr exception) noexcept;
 // The same, saying where the exception came from (after the panic line).
 [[noreturn]] void panic(std::exception_ptr exception, const char* where) noexcept;
 void run(void (*main)(void*), void* main_arg, const run_options& options);
+
+// What a goroutine runs, behind one interface so that the Boost.Fiber and
+// Boost.Context templates that start and end its fiber are instantiated once,
+// inside the library (lib/spawn.cpp explains why that matters under TSan).
+class goroutine_body {
+ public:
+  virtual ~goroutine_body() = default;
+  virtual void run() = 0;
+};
+
+template <class Fn>
+class goroutine_body_of final : public goroutine_body {
+ public:
+  explicit goroutine_body_of(Fn&& fn) : fn_(std::move(fn)) {}
+  void run() override { fn_(); }
+
+ private:
+  Fn fn_;
+};
+
+// Starts `body` as a new goroutine of `rt` (lib/spawn.cpp).
+void spawn(runtime& rt, std::string name, std::unique_ptr<goroutine_body> body);
 
 }  // namespace detail
 
@@ -115,35 +123,11 @@ void run(void (*main)(void*), void* main_arg, const run_options& options);
 template <class F, class... Args>
 void go(named name, F&& f, Args&&... args) {
   detail::runtime& rt = detail::runtime_for_go();
-  auto body = [f = std::forward<F>(f), ... args = std::forward<Args>(args)]() mutable {
+  auto call = [f = std::forward<F>(f), ... args = std::forward<Args>(args)]() mutable {
     std::invoke(std::move(f), std::move(args)...);
   };
-  boost::fibers::fiber_properties* const record =
-      detail::goroutine_started(rt, std::move(name.name));
-  try {
-    boost::fibers::fiber(boost::fibers::launch::post, record, std::allocator_arg,
-                         detail::goroutine_stack_allocator(rt),
-                         [body = std::make_unique<decltype(body)>(std::move(body))]() mutable {
-                           try {
-                             (*body)();
-                           } catch (const detail::goroutine_exit&) {
-                             // Unwound at shutdown: the normal end of a blocked goroutine.
-                           } catch (const boost::context::detail::forced_unwind&) {
-                             throw;  // Boost.Context's own unwinding: let it through
-                           } catch (...) {
-                             detail::panic(std::current_exception());
-                           }
-                           // The function and its arguments die with the goroutine, as a Go
-                           // closure's captures do, not later when Boost frees the fiber.
-                           body.reset();
-                           detail::goroutine_finished();
-                         })
-        .detach();
-  } catch (...) {
-    // Only allocating the stack can throw, before Boost takes the record.
-    detail::goroutine_not_started(record);
-    throw;
-  }
+  detail::spawn(rt, std::move(name.name),
+                std::make_unique<detail::goroutine_body_of<decltype(call)>>(std::move(call)));
 }
 
 // Go: the go statement.

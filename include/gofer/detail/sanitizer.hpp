@@ -7,7 +7,11 @@
 //     one goroutine's stack for another's and mix their histories;
 //   - a parked goroutine's switch lock is released by Boost after the
 //     context switch, inside the uninstrumented library, so GOFER_TSAN_RELEASE
-//     marks that release where, semantically, it happens.
+//     marks that release where, semantically, it happens;
+//   - TSan's per-fiber call stacks stay balanced only if no instrumented
+//     frame is entered on one fiber's account and left on another's: the
+//     function announcing a switch is GOFER_TSAN_UNINSTRUMENTED, and Boost's
+//     fiber templates are built without entry/exit hooks (lib/spawn.cpp).
 #pragma once
 
 #if defined(__SANITIZE_THREAD__)
@@ -26,10 +30,29 @@ void* __tsan_get_current_fiber(void);
 void* __tsan_create_fiber(unsigned flags);
 void __tsan_destroy_fiber(void* fiber);
 void __tsan_switch_to_fiber(void* fiber, unsigned flags);
+void __tsan_set_fiber_name(void* fiber, const char* name);
 }
 #define GOFER_TSAN_RELEASE(address) __tsan_release(static_cast<void*>(address))
 #define GOFER_TSAN_ACQUIRE(address) __tsan_acquire(static_cast<void*>(address))
 #else
 #define GOFER_TSAN_RELEASE(address) ((void)0)
 #define GOFER_TSAN_ACQUIRE(address) ((void)0)
+#endif
+
+// GOFER_TSAN_UNINSTRUMENTED: a function TSan must not instrument at all, not
+// even its entry and exit, because it announces a fiber switch and returns on
+// the new fiber's account (see gofer_algorithm::pick_next). GCC's
+// no_sanitize_thread drops both; Clang keeps entry/exit hooks under
+// no_sanitize("thread") and drops them only with
+// disable_sanitizer_instrumentation.
+#if defined(__clang__)
+#if __has_attribute(disable_sanitizer_instrumentation)
+#define GOFER_TSAN_UNINSTRUMENTED __attribute__((disable_sanitizer_instrumentation))
+#else
+#define GOFER_TSAN_UNINSTRUMENTED __attribute__((no_sanitize("thread")))
+#endif
+#elif defined(__GNUC__)
+#define GOFER_TSAN_UNINSTRUMENTED __attribute__((no_sanitize_thread))
+#else
+#define GOFER_TSAN_UNINSTRUMENTED
 #endif
