@@ -23,7 +23,7 @@ namespace {
 // Go: func runAtInterval(dt, checker, stop chan<- struct{}, cancel <-chan struct{})
 void run_at_interval(gofer::duration dt, monitor::check checker,
                      gofer::send_chan<gofer::signal> stop, gofer::recv_chan<gofer::signal> cancel) {
-  gofer::ticker ticker{dt};
+  gofer::ticker ticker{dt};  // stopped when this function returns, as by defer ticker.Stop()
   for (;;) {
     switch (gofer::select(gofer::recv_case(ticker.c), gofer::recv_case(cancel))) {
       case 0:
@@ -58,10 +58,10 @@ int main(int argc, char** argv) {
         auto start_checker = [&](std::size_t index, gofer::send_chan<gofer::signal> stop) {
           running.add(1);
           gofer::go([&, index, stop, check = monitor::make_check(options, index, timeline, start)] {
+            gofer::defer finished{[&] { running.done(); }};
             run_at_interval(options.periods[index], check, stop, cancel);
             fmt::print("checker {} stopped @{:.3}\n", index + 1, gofer::since(start));
             timeline.record(index, monitor::timeline::kind::stopped);
-            running.done();
           });
         };
         auto stop1 = gofer::make_chan<gofer::signal>();

@@ -27,12 +27,12 @@ int main() {
     gofer::wait_group wg;
     wg.add(2);
     gofer::go([&wg] {
+      gofer::defer done{[&] { wg.done(); }};  // Go: defer wg.Done()
       job();
-      wg.done();
     });
     gofer::go([&wg] {
+      gofer::defer done{[&] { wg.done(); }};
       job();
-      wg.done();
     });
     wg.wait();
     fmt::print("as two goroutines: {:.1f}s\n", seconds_since(start));

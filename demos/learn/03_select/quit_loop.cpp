@@ -28,7 +28,7 @@ int main() {
     auto quit = gofer::make_chan<gofer::signal>();
     gofer::go([c, quit] {
       for (int i = 0; i < 10; ++i) {
-        fmt::print("{} ", c.recv().value);
+        fmt::print("{} ", c.get());
       }
       fmt::print("\n");
       quit.close();  // the producer's next select takes this case

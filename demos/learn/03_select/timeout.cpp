@@ -1,5 +1,6 @@
 // A timeout is one more case: gofer::after returns a channel that receives
-// once the time is up.
+// once the time is up. The select is in its handler form: each case carries
+// its body, as Go's cases do.
 #include <gofer/fmt.hpp>
 #include <gofer/gofer.hpp>
 
@@ -23,16 +24,10 @@ gofer::recv_chan<std::string> fetch(gofer::duration delay) {
 int main() {
   gofer::run([] {
     for (gofer::duration delay : {50ms, 200ms}) {
-      auto result = fetch(delay);
-      std::string r;
-      switch (gofer::select(gofer::recv_case(result, r), gofer::recv_case(gofer::after(100ms)))) {
-        case 0:
-          fmt::print("{}\n", r);
-          break;
-        case 1:
-          fmt::print("timed out after 100ms\n");
-          break;
-      }
+      auto result = fetch(delay);  // before after(100ms): Go evaluates the cases top to bottom
+      gofer::select(
+          gofer::on_recv(result, [](std::string r) { fmt::print("{}\n", r); }),
+          gofer::on_recv(gofer::after(100ms), [] { fmt::print("timed out after 100ms\n"); }));
     }
   });
 }

@@ -38,7 +38,7 @@ std::vector<gofer::duration> sleep_loop() {
 // The same for a ticker.
 std::vector<gofer::duration> ticker_loop() {
   const gofer::time_point start = gofer::now();
-  gofer::ticker ticker{period};
+  gofer::ticker ticker{period};  // stopped when the function returns (Go: defer ticker.Stop())
   std::vector<gofer::duration> late;
   for (int k = 1; k <= ticks; ++k) {
     ticker.c.recv();

@@ -17,9 +17,9 @@ int main() {
       return std::chrono::round<fifty_ms>(t - start);
     };
 
-    gofer::ticker ticker{100ms};  // stopped when the last handle goes
+    gofer::ticker ticker{100ms};  // stopped when the last handle goes, as by defer ticker.Stop()
     for (int i = 1; i <= 3; ++i) {
-      const gofer::time_point tick = ticker.c.recv().value;
+      const gofer::time_point tick = ticker.c.get();
       fmt::print("tick sent at {}, received at {}\n", at(tick), at(gofer::now()));
       if (i == 1) {
         // Slow work: the tick at 200ms waits in the channel, the one at

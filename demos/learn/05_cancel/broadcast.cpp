@@ -16,9 +16,9 @@ int main() {
     for (int id = 1; id <= 3; ++id) {
       wg.add(1);
       gofer::go([&wg, done, id] {
+        gofer::defer finished{[&] { wg.done(); }};
         done.recv();  // blocks until done is closed
         fmt::print("worker {}: done is closed\n", id);
-        wg.done();
       });
     }
 

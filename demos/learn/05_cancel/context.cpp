@@ -43,21 +43,21 @@ int main() {
   gofer::run([] {
     start = gofer::now();
     auto [ctx, cancel] = gofer::with_timeout(gofer::background(), 300ms);
+    gofer::defer release{cancel};  // always: it releases the context's timer
     try {
       handle(ctx);
     } catch (const std::system_error& err) {
       fmt::print("handle: {} at {}\n", err.what(), elapsed());
       fmt::print("deadline exceeded: {}\n", err.code() == gofer::deadline_exceeded);
     }
-    cancel();  // always: it releases the context's timer
 
     // Cancelling a context cancels every context derived from it.
     auto [parent, cancel_parent] = gofer::with_cancel(gofer::background());
     auto [child, cancel_child] = gofer::with_timeout(parent, 1h);
+    gofer::defer release_child{cancel_child};
     cancel_parent();
     child.done().recv();
     fmt::print("child: {}\n", child.err());
-    cancel_child();
   });
 }
 

@@ -31,7 +31,7 @@ int main() {
 
     gofer::sleep(350ms);
     stop.send();  // unbuffered: returns once the worker has taken it
-    fmt::print("{}\n", stopped.recv().value);
+    fmt::print("{}\n", stopped.get());
   });
 }
 

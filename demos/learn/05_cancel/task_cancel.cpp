@@ -1,6 +1,6 @@
 // gofer::spawn runs a function in a goroutine with its own context and
 // returns a task handle; task.cancel() cancels that context. As in Go, the
-// goroutine stops when it looks at ctx.done(); a destructor does the cleanup
+// goroutine stops when it looks at ctx.done(); gofer::defer does the cleanup
 // that Go's defer and Python's finally do.
 #include <gofer/fmt.hpp>
 #include <gofer/gofer.hpp>
@@ -9,14 +9,10 @@
 
 using namespace std::chrono_literals;
 
-struct cleanup {
-  ~cleanup() { fmt::print("worker: cleanup\n"); }  // runs however the function ends
-};
-
 int main() {
   gofer::run([] {
     gofer::task<void> task = gofer::spawn([](const gofer::context& ctx) {
-      cleanup at_exit;
+      gofer::defer cleanup{[] { fmt::print("worker: cleanup\n"); }};  // runs however it ends
       fmt::print("worker: started\n");
       switch (gofer::select(gofer::recv_case(gofer::after(1h)), gofer::recv_case(ctx.done()))) {
         case 0:

@@ -1,12 +1,12 @@
 // gofer::error_group is Go's errgroup: the first failure cancels the group's
-// context, so the others can stop early, and wait() returns that failure (an
-// exception_ptr) once all have ended. A function fails by throwing, or by
-// returning a non-empty std::error_code.
+// context, so the others can stop early, and wait() returns that failure (a
+// gofer::failure, Go's error value: it prints its message, or <nil>) once all
+// have ended. A function fails by throwing, or by returning a non-empty
+// std::error_code.
 #include <gofer/fmt.hpp>
 #include <gofer/gofer.hpp>
 
 #include <chrono>
-#include <exception>
 #include <ratio>
 #include <stdexcept>
 #include <string>
@@ -46,13 +46,8 @@ int main() {
     g.go([](const gofer::context& ctx) { return fetch(ctx, "users", 100ms, false); });
     g.go([](const gofer::context& ctx) { return fetch(ctx, "orders", 200ms, true); });
     g.go([](const gofer::context& ctx) { return fetch(ctx, "invoices", 500ms, false); });
-    if (std::exception_ptr err = g.wait()) {
-      try {
-        std::rethrow_exception(err);
-      } catch (const std::exception& e) {
-        fmt::print("wait: {} at {}\n", e.what(), elapsed());
-      }
-    }
+    gofer::failure err = g.wait();
+    fmt::print("wait: {} at {}\n", err, elapsed());
   });
 }
 

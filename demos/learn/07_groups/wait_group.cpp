@@ -1,6 +1,7 @@
 // A gofer::wait_group waits for a set of goroutines: add before starting
-// each one, done when it ends, wait until all have ended. It is an object,
-// as Go's is: goroutines refer to it, they do not copy it.
+// each one, done when it ends (a gofer::defer, as Go's defer wg.Done()),
+// wait until all have ended. The goroutines refer to wg here, as Go's
+// closures do; a wait_group is a handle, so a copy would share the counter.
 #include <gofer/fmt.hpp>
 #include <gofer/gofer.hpp>
 
@@ -21,9 +22,9 @@ int main() {
     for (int id = 1; id <= 3; ++id) {
       wg.add(1);  // before go, so that wait cannot run before the count is up
       gofer::go([&wg, &elapsed, id] {
+        gofer::defer done{[&] { wg.done(); }};
         gofer::sleep(id * 100ms);
         fmt::print("worker {} done at {}\n", id, elapsed());
-        wg.done();
       });
     }
     wg.wait();
