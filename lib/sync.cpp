@@ -27,7 +27,7 @@ struct wait_group_state {
 wait_group::wait_group() : state_(std::make_shared<detail::wait_group_state>()) {}
 
 // Go: WaitGroup.Add.
-void wait_group::add(std::ptrdiff_t delta) {
+void wait_group::add(std::ptrdiff_t delta) const {
   detail::wait_group_state& s = *state_;
   chan<signal> to_close;
   {
@@ -41,7 +41,7 @@ void wait_group::add(std::ptrdiff_t delta) {
 }
 
 // Go: WaitGroup.Wait.
-void wait_group::wait() {
+void wait_group::wait() const {
   detail::wait_group_state& s = *state_;
   chan<signal> zero;
   {

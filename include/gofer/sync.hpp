@@ -60,15 +60,17 @@ class wait_group {
  public:
   wait_group();
 
-  void add(std::ptrdiff_t delta);
-  void done() { add(-1); }
-  void wait();
+  // const, as chan's operations are: they act on the shared counter, so a
+  // goroutine that captured the handle by value needs no `mutable`.
+  void add(std::ptrdiff_t delta) const;
+  void done() const { add(-1); }
+  void wait() const;
 
   // Go 1.25: WaitGroup.Go. add(1), then f() in a new goroutine, and done()
   // when f returns or throws (an exception escaping f is still a panic: it
   // ends the program, as in Go). The goroutine holds a copy of this handle.
   template <class F>
-  void go(F&& f) {
+  void go(F&& f) const {
     add(1);
     try {
       gofer::go([wg = *this, f = std::forward<F>(f)]() mutable {

@@ -638,3 +638,12 @@ TEST_CASE("after a contended lock is taken, later blocking is reported as itself
     CHECK(goroutine_lines(*report) == expected);
   });
 }
+
+TEST_CASE("a wait_group captured by value is usable without mutable") {
+  gofer::run([] {
+    gofer::wait_group wg;
+    wg.add(1);
+    gofer::go([wg] { wg.done(); });  // const copy: add/done/wait are const
+    wg.wait();
+  });
+}
