@@ -126,6 +126,12 @@ void for_each_scheduler(Body&& body) {
   }
 }
 
+// The same setup on the virtual clock (gofer/time.hpp), for time-based tests.
+inline gofer::run_options on_virtual_clock(gofer::run_options options) {
+  options.virtual_time = true;
+  return options;
+}
+
 // The stress scale: GOFER_STRESS_SCALE (default 1) multiplies iteration counts.
 inline int stress_scale() {
   const char* text = std::getenv("GOFER_STRESS_SCALE");

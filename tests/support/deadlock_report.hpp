@@ -1,7 +1,7 @@
 // tests/support/deadlock_report.hpp - running a main that deadlocks and
 // reading gofer::deadlock's report, for the tests of the headers whose
-// blocking calls the report names (sync.hpp, group.hpp). deadlock_test.cpp
-// tests the report itself.
+// blocking calls the report names (sync.hpp, group.hpp) and for
+// deadlock_test.cpp, which tests the report itself.
 #pragma once
 
 #include <cstddef>

@@ -22,6 +22,7 @@
 #include <gofer/time.hpp>
 
 #include "../support/counted.hpp"
+#include "../support/deadlock_report.hpp"
 
 using namespace std::chrono_literals;
 using gofer::chan;
@@ -29,45 +30,18 @@ using gofer::make_chan;
 using gofer::recv_case;
 using gofer::select;
 using gofer::send_case;
+using gofer_test::deadlock_report;
 using gofer_test::for_each_scheduler;
+using gofer_test::goroutine_lines;
+using gofer_test::on_virtual_clock;
 using gofer_test::set_on_destroy;
 
 namespace {
 
 constexpr const char* headline = "all goroutines are asleep - deadlock!";
 
-// Runs main and returns the deadlock report run threw, or nullopt if run
-// returned normally.
-template <class Main>
-std::optional<std::string> deadlock_report(Main main, const gofer::run_options& options) {
-  try {
-    gofer::run(main, options);
-  } catch (const gofer::deadlock& e) {
-    return std::string(e.what());
-  }
-  return std::nullopt;
-}
-
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
-}
-
-std::vector<std::string> goroutine_lines(const std::string& report) {
-  std::vector<std::string> lines;
-  std::size_t begin = 0;
-  while (begin < report.size()) {
-    std::size_t end = report.find('\n', begin);
-    if (end == std::string::npos) end = report.size();
-    std::string line = report.substr(begin, end - begin);
-    if (line.starts_with("goroutine ")) lines.push_back(std::move(line));
-    begin = end + 1;
-  }
-  return lines;
-}
-
-gofer::run_options on_virtual_clock(gofer::run_options options) {
-  options.virtual_time = true;
-  return options;
 }
 
 }  // namespace

@@ -15,15 +15,9 @@
 using namespace std::chrono_literals;
 using gofer::make_chan;
 using gofer_test::for_each_scheduler;
+using gofer_test::on_virtual_clock;
 
-namespace {
-
-gofer::run_options on_virtual_clock(gofer::run_options options) {
-  options.virtual_time = true;
-  return options;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("synctest::wait returns once every other goroutine is blocked") {
   for_each_scheduler([](const gofer::run_options& options) {

@@ -39,13 +39,9 @@ using gofer::recv_case;
 using gofer::select;
 using gofer::time_point;
 using gofer_test::for_each_scheduler;
+using gofer_test::on_virtual_clock;
 
 namespace {
-
-gofer::run_options on_virtual_clock(gofer::run_options options) {
-  options.virtual_time = true;
-  return options;
-}
 
 // What a receive would deliver now, without blocking.
 std::optional<time_point> poll(const gofer::recv_chan<time_point>& c) {
