@@ -126,12 +126,6 @@ void for_each_scheduler(Body&& body) {
   }
 }
 
-// The same setup on the virtual clock (gofer/time.hpp), for time-based tests.
-inline gofer::run_options on_virtual_clock(gofer::run_options options) {
-  options.virtual_time = true;
-  return options;
-}
-
 // The stress scale: GOFER_STRESS_SCALE (default 1) multiplies iteration counts.
 inline int stress_scale() {
   const char* text = std::getenv("GOFER_STRESS_SCALE");
@@ -160,23 +154,13 @@ inline gofer::run_options with_virtual_time(gofer::run_options options) {
 }
 
 // what() of the std::exception a failure or cause holds.
-inline std::string message_of(const std::exception_ptr& failure) {
-  try {
-    std::rethrow_exception(failure);
-  } catch (const std::exception& e) {
-    return e.what();
-  }
+inline std::string message_of(const gofer::failure& failure) {
+  return failure.message();
 }
 
 // The error code of a failure that is a std::system_error; empty otherwise.
-inline std::error_code code_of(const std::exception_ptr& failure) {
-  try {
-    std::rethrow_exception(failure);
-  } catch (const std::system_error& e) {
-    return e.code();
-  } catch (...) {
-    return {};
-  }
+inline std::error_code code_of(const gofer::failure& failure) {
+  return failure.code();
 }
 
 }  // namespace gofer_test

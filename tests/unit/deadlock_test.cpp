@@ -33,8 +33,8 @@ using gofer::send_case;
 using gofer_test::deadlock_report;
 using gofer_test::for_each_scheduler;
 using gofer_test::goroutine_lines;
-using gofer_test::on_virtual_clock;
 using gofer_test::set_on_destroy;
+using gofer_test::with_virtual_time;
 
 namespace {
 
@@ -302,7 +302,7 @@ TEST_CASE("a pending timer on a virtual clock is not a deadlock until it fires")
           gofer::sleep(1h);
           CHECK(gofer::now() - start == 1h);
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
     CHECK(destroyed.load() == 1);
 
     // A goroutine asleep for an hour, then gone without waking main: the
@@ -320,7 +320,7 @@ TEST_CASE("a pending timer on a virtual clock is not a deadlock until it fires")
             throw;
           }
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
     REQUIRE(report.has_value());
     CHECK(detected_after == std::optional<gofer::duration>(1h));
 
@@ -337,7 +337,7 @@ TEST_CASE("a pending timer on a virtual clock is not a deadlock until it fires")
             throw;
           }
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
     REQUIRE(unheard.has_value());
     CHECK(detected_after == std::optional<gofer::duration>(30min));
   });
@@ -357,7 +357,7 @@ TEST_CASE("a timer or after_func that wakes main prevents the deadlock") {
           CHECK(gofer::now() - start == 3h);
           return v;
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
     CHECK(value == 7);
   });
 }
@@ -374,7 +374,7 @@ TEST_CASE("stopped or dropped timers and tickers do not hold off deadlock detect
           f.stop();
           make_chan<int>().recv();
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
     CHECK(stopped.has_value());
     const auto dropped = deadlock_report(
         [] {
@@ -384,7 +384,7 @@ TEST_CASE("stopped or dropped timers and tickers do not hold off deadlock detect
           }
           make_chan<int>().recv();
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
     CHECK(dropped.has_value());
   });
 }
@@ -410,7 +410,7 @@ TEST_CASE("on the real clock, a pending timer delays the deadlock until it has f
 
 TEST_CASE("detect_deadlock = false leaves a deadlock undetected while a timer ends it") {
   for_each_scheduler([](const gofer::run_options& options) {
-    gofer::run_options no_detection = on_virtual_clock(options);
+    gofer::run_options no_detection = with_virtual_time(options);
     no_detection.detect_deadlock = false;
     // Not a deadlock in the first place, but the option must not break the
     // virtual clock: it still jumps to the next timer.

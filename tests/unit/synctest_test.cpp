@@ -15,7 +15,7 @@
 using namespace std::chrono_literals;
 using gofer::make_chan;
 using gofer_test::for_each_scheduler;
-using gofer_test::on_virtual_clock;
+using gofer_test::with_virtual_time;
 
 namespace {}  // namespace
 
@@ -61,7 +61,7 @@ TEST_CASE("synctest::wait does not advance the virtual clock (Go: TestWaitDoesNo
           CHECK(slept.load());
           CHECK(gofer::now() == start + 1s);
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -81,7 +81,7 @@ TEST_CASE("synctest::wait sees a value sent to a goroutine handled before it ret
           CHECK(sum.load() == 55);
           in.close();
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 

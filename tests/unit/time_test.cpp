@@ -39,7 +39,7 @@ using gofer::recv_case;
 using gofer::select;
 using gofer::time_point;
 using gofer_test::for_each_scheduler;
-using gofer_test::on_virtual_clock;
+using gofer_test::with_virtual_time;
 
 namespace {
 
@@ -72,7 +72,7 @@ TEST_CASE("now advances exactly by the slept duration on a virtual clock") {
           gofer::sleep_until(start);
           CHECK(gofer::now() - start == 48h);
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -105,7 +105,7 @@ TEST_CASE("the virtual clock does not move while any goroutine can run") {
             finished.recv();
           CHECK(gofer::now() - start == 1s);
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
     CHECK(saw_time_move.load() == 0);
   });
 }
@@ -121,7 +121,7 @@ TEST_CASE("sleep of zero or a negative duration returns at once") {
           gofer::sleep_until(start - 1h);
           CHECK(gofer::now() == start);
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
     // On the real clock too (nothing to assert but that it returns).
     gofer::run(
         [] {
@@ -152,7 +152,7 @@ TEST_CASE("after in a select is a timeout: nobody sends, so after wins 5s later"
           CHECK(value == 7);
           CHECK(gofer::now() - start == 5s);
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -170,7 +170,7 @@ TEST_CASE("after delivers the time it was due") {
           CHECK(late.recv().value == start + 3s);
           CHECK(gofer::now() == start + 12s);
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -186,7 +186,7 @@ TEST_CASE("a timer of zero or negative duration fires at once with the current t
           CHECK(gofer::after(-5s).recv().value == start);
           CHECK(gofer::now() == start);
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -202,7 +202,7 @@ TEST_CASE("stop before a timer fires returns true and nothing is ever received")
           gofer::sleep(1h);
           CHECK_FALSE(poll(t.c).has_value());
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -216,7 +216,7 @@ TEST_CASE("stop after the value was received returns false") {
           CHECK_FALSE(t.stop());
           CHECK_FALSE(poll(t.c).has_value());
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -234,7 +234,7 @@ TEST_CASE("stop after a timer fired but before the receive returns true and disc
           gofer::sleep(1h);
           CHECK_FALSE(poll(t.c).has_value());
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -296,7 +296,7 @@ TEST_CASE("reset returns whether the timer was pending and fires d after the res
             CHECK_FALSE(poll(t.c).has_value());
           }
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -322,7 +322,7 @@ TEST_CASE("timer, ticker and after channels report len and cap 0, even holding a
           CHECK(poll(tk.c) == start + 1s);
           CHECK(poll(a) == start + 1s);
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -341,7 +341,7 @@ TEST_CASE("a goroutine blocked on a stopped timer stays blocked until a reset fi
           CHECK_FALSE(t.reset(1s));
           CHECK(got.recv().value == start + 1h + 1s);
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -374,7 +374,7 @@ TEST_CASE("dropping the last handle of a timer or ticker stops it; copies share 
           const time_point fired = copy.c.recv().value;
           CHECK(fired == gofer::now());
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -396,7 +396,7 @@ TEST_CASE("a ticker ticks at exactly start + k*d, without drift") {
           for (int k = 1; k <= 30; ++k)
             CHECK(odd.c.recv().value == second_start + k * 333'333'333ns);
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -441,7 +441,7 @@ TEST_CASE("a slow receiver loses ticks: never a burst, never more than one pendi
           CHECK_FALSE(poll(tk.c).has_value());
           CHECK(tk.c.recv().value == start + 12s);
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -458,7 +458,7 @@ TEST_CASE("a stopped ticker delivers nothing, even as time passes") {
           CHECK_FALSE(poll(tk.c).has_value());
           tk.stop();  // twice is fine
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -486,7 +486,7 @@ TEST_CASE("ticker reset changes the period: the next tick comes d after the rese
           tk.reset(2s);
           CHECK(tk.c.recv().value == start + 20s);
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -505,7 +505,7 @@ TEST_CASE("a ticker of zero or negative period throws std::invalid_argument, as 
           CHECK(tk.c.recv().value == start + 1s);
           CHECK(tk.c.recv().value == start + 2s);
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -529,7 +529,7 @@ TEST_CASE("after_func runs f in its own goroutine d later; its timer's c is nil"
           CHECK(later.recv().value == start + 7s);  // fired while f was blocked
           CHECK(unbuffered.recv().value == 1);
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -544,7 +544,7 @@ TEST_CASE("after_func stopped before it fires never runs f, and stop returns tru
           CHECK_FALSE(t.stop());
           gofer::sleep(1h);
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
     CHECK(ran.load() == 0);
   });
 }
@@ -559,7 +559,7 @@ TEST_CASE("after_func's timer fires without a handle") {
           }
           gofer::sleep(2s);
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
     CHECK(ran.load() == 1);
   });
 }
@@ -589,7 +589,7 @@ TEST_CASE("timers with equal deadlines fire in the order they were set") {
             CHECK(select(recv_case(late.c), recv_case(early.c)) == 1);
           }
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -643,7 +643,7 @@ TEST_CASE("goroutines woken by timers due at one instant run in the order the ti
         // 3 s one at 12 s.
         CHECK(got == std::vector<int>{3, 5, 3, 3, 5, 3, 5, 3});
       },
-      on_virtual_clock({.threads = 1}));
+      with_virtual_time({.threads = 1}));
 }
 
 TEST_CASE("100k live timers on a virtual clock each fire once, at their deadline") {
@@ -675,7 +675,7 @@ TEST_CASE("100k live timers on a virtual clock each fire once, at their deadline
           }
           CHECK(again == 0);
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -695,7 +695,7 @@ TEST_CASE("TestAfterStop: stopped timers and after_funcs never deliver") {
           CHECK(select(recv_case(t0.c), recv_case(c1), default_case()) == 2);
           CHECK_MESSAGE(!t1.stop(), "Stop returned true twice");
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -720,7 +720,7 @@ TEST_CASE("TestTimerStopStress: after_funcs stopped halfway never run") {
             finished.recv();
           gofer::sleep(3s);
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
     CHECK(ran.load() == 0);
     CHECK(stopped.load() == goroutines);
   });
@@ -741,7 +741,7 @@ TEST_CASE("TestReset: a reset timer does not fire early, fires later, and report
           CHECK_MESSAGE(select(recv_case(t0.c), default_case()) == 0, "reset timer did not fire");
           CHECK_MESSAGE(!t0.reset(50ms), "resetting expired timer returned true");
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -762,7 +762,7 @@ TEST_CASE("TestTimerModifiedEarlier: a timer reset into the past fires at once")
             CHECK(gofer::now() == start);
           }
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -794,7 +794,7 @@ TEST_CASE("TestAfterQueuing: goroutines waiting on after wake in deadline order"
             previous = r.slot;
           }
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -817,7 +817,7 @@ TEST_CASE("TestTicker: count/2 ticks of d, then count/2 of 2d, then silence") {
           gofer::sleep(2 * delta);
           CHECK_MESSAGE(select(recv_case(tk.c), default_case()) == 1, "Ticker did not shut down");
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -832,7 +832,7 @@ TEST_CASE("TestTeardown: creating, receiving from and stopping tickers does not 
             tk.stop();
           }
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -895,7 +895,7 @@ schedule_result run_schedule(const gofer::run_options& options) {
           (kind == 0 ? result.ticks_off_the_clock : result.off_the_second) += 1;
         return result;
       },
-      on_virtual_clock(options));
+      with_virtual_time(options));
 }
 
 std::map<long, std::multiset<int>> by_second(const std::vector<log_entry>& log) {
@@ -990,13 +990,13 @@ void at_real_and_virtual_time(const gofer::run_options& options, const char* wha
                               const std::function<void()>& body) {
   gofer_test::with_watchdog(std::chrono::seconds(120), what, [&] {
     gofer::run(body, options);
-    gofer::run(body, on_virtual_clock(options));
+    gofer::run(body, with_virtual_time(options));
     gofer::run(
         [&] {
           gofer::sleep(1000h);  // virtual: the clock is far from zero now
           body();
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -1060,7 +1060,7 @@ TEST_CASE("a ticker whose next tick would overflow ticks once, then never again"
             // for it.
             CHECK_THROWS_AS(huge.c.recv(), gofer::deadlock);
           },
-          on_virtual_clock(options));
+          with_virtual_time(options));
     });
   });
 }
@@ -1097,7 +1097,7 @@ TEST_CASE("on the virtual clock, a goroutine blocked only on a 'never' timer is 
   for_each_scheduler([](const gofer::run_options& options) {
     gofer_test::with_watchdog(std::chrono::seconds(120), "virtual clock and never", [&] {
       gofer::run([] { CHECK_THROWS_AS(gofer::after(forever).recv(), gofer::deadlock); },
-                 on_virtual_clock(options));
+                 with_virtual_time(options));
     });
   });
 }
@@ -1143,7 +1143,7 @@ TEST_CASE("a due timer is received at once, even before any scheduler pass") {
           body();
           CHECK(gofer::now() == start);  // virtual: nothing waited
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -1182,7 +1182,7 @@ TEST_CASE("tick delivers ticks every d; d <= 0 gives the nil channel") {
           CHECK(gofer::tick(0s) == nullptr);
           CHECK(gofer::tick(-1s) == nullptr);
         },
-        on_virtual_clock(options));
+        with_virtual_time(options));
   });
 }
 
@@ -1200,7 +1200,7 @@ TEST_CASE("tick's ticker stops when the last handle of its channel goes") {
             // for ever; stopped, nothing can wake main: a deadlock.
             CHECK_THROWS_AS(make_chan<int>().recv(), gofer::deadlock);
           },
-          on_virtual_clock(options));
+          with_virtual_time(options));
     });
   });
 }
