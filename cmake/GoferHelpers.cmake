@@ -171,3 +171,36 @@ function(gofer_add_example)
       LABELS "docs;example;python" TIMEOUT 120 RESOURCE_LOCK gofer_real_time_examples)
   endif()
 endfunction()
+
+# gofer_add_exit_test(NAME panic_test SOURCE unit/panic_main.cpp [ARGS a b]
+#                     STATUS 2 STDERR <regex> [STDOUT <regex>] [TARGET name])
+#
+# A program that must end a certain way (a Go-style panic or fatal error):
+# builds SOURCE (once per TARGET, default NAME), runs it with ARGS and passes
+# only if it exits with STATUS and its stderr (and stdout, if given) match.
+function(gofer_add_exit_test)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;SOURCE;TARGET;STATUS;STDERR;STDOUT" "ARGS")
+  if(NOT arg_NAME OR NOT arg_SOURCE OR NOT DEFINED arg_STATUS OR NOT DEFINED arg_STDERR)
+    message(FATAL_ERROR "gofer_add_exit_test needs NAME, SOURCE, STATUS and STDERR")
+  endif()
+  if(NOT arg_TARGET)
+    set(arg_TARGET ${arg_NAME})
+  endif()
+  if(NOT TARGET ${arg_TARGET})
+    add_executable(${arg_TARGET} ${arg_SOURCE})
+    target_link_libraries(${arg_TARGET} PRIVATE gofer::gofer)
+    gofer_set_target_options(${arg_TARGET})
+  endif()
+  set(expect_stdout "")
+  if(DEFINED arg_STDOUT)
+    set(expect_stdout "-DEXPECT_STDOUT=${arg_STDOUT}")
+  endif()
+  add_test(NAME ${arg_NAME}
+    COMMAND ${CMAKE_COMMAND}
+      -DPROGRAM=$<TARGET_FILE:${arg_TARGET}> "-DARGS=${arg_ARGS}"
+      -DEXPECT_STATUS=${arg_STATUS}
+      "-DEXPECT_STDERR=${arg_STDERR}"
+      ${expect_stdout}
+      -P ${PROJECT_SOURCE_DIR}/tests/support/expect_panic.cmake)
+  set_tests_properties(${arg_NAME} PROPERTIES LABELS unit TIMEOUT 60)
+endfunction()

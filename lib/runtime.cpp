@@ -18,6 +18,7 @@
 #include <boost/fiber/algo/round_robin.hpp>
 #include <boost/fiber/operations.hpp>
 
+#include "gofer/defer.hpp"
 #include "gofer/detail/assert.hpp"
 #include "gofer/detail/sanitizer.hpp"
 #include "gofer/runtime.hpp"
@@ -178,9 +179,7 @@ void goroutine_finished() noexcept {
   GOFER_TSAN_RELEASE(g);  // acquired by ~goroutine
 }
 
-namespace {
-
-[[noreturn]] void report_panic(std::exception_ptr exception, const char* where) noexcept {
+void panic(std::exception_ptr exception, const char* where) noexcept {
   std::string type = "unknown exception";
   std::string what;
   try {
@@ -200,16 +199,6 @@ namespace {
                what.c_str(), where);
   std::fflush(stderr);
   std::_Exit(2);
-}
-
-}  // namespace
-
-void panic(std::exception_ptr exception) noexcept {
-  report_panic(std::move(exception), "an exception escaped a goroutine started by gofer::go");
-}
-
-void panic(std::exception_ptr exception, const char* where) noexcept {
-  report_panic(std::move(exception), where);
 }
 
 runtime::runtime(const run_options& options)
@@ -304,16 +293,10 @@ void runtime::wait_until_others_blocked(parker& p) {
   if (!synctest_waiter_.compare_exchange_strong(expected, &p, std::memory_order_acq_rel)) {
     throw runtime_misuse("synctest::wait called by two goroutines at once");
   }
-  struct clear_on_exit {
-    std::atomic<parker*>& waiter;
-    ~clear_on_exit() { waiter.store(nullptr, std::memory_order_release); }
-  } clear{synctest_waiter_};
-  p.wait_reason = "synctest.Wait";
-  spinlock_lock park_lock{p.park_lock};
-  const park_start start = begin_park(p, p.park_lock);
-  if (start != park_start::enqueue) unwind_parked(p, start, park_lock);
-  suspend(p, park_lock);
-  throw_if_interrupted(p);  // shutdown, or main in a deadlock (not possible: we wake first)
+  const gofer::defer clear{[this] { synctest_waiter_.store(nullptr, std::memory_order_release); }};
+  // Only all_asleep claims us (or shutdown, which unwinds: deadlock detection
+  // never claims a waiter, since all_asleep wakes it first).
+  park_until_claimed(p, "synctest.Wait");
 }
 
 std::string runtime::describe_blocked_goroutines() {
@@ -437,7 +420,7 @@ std::terminate_handler terminate_before_gofer = nullptr;
     std::_Exit(2);
   } catch (...) {
   }
-  report_panic(uncaught, "an exception nobody caught");
+  panic(uncaught, "an exception nobody caught");
 }
 
 void install_terminate_handler() {
@@ -565,17 +548,22 @@ void throw_if_interrupted(const parker& p) {
   }
 }
 
-void block_forever(const char* reason) {
-  parker fallback;
-  parker& p = current_parker(fallback);
+void park_until_claimed(parker& p, const char* reason) {
   p.wait_reason = reason;
   spinlock_lock park_lock{p.park_lock};
   const park_start start = begin_park(p, p.park_lock);
   if (start != park_start::enqueue) unwind_parked(p, start, park_lock);
   suspend(p, park_lock);
-  // Nothing but shutdown or deadlock detection claims a parker with no waiters.
   throw_if_interrupted(p);
+}
+
+void block_forever(const char* reason) {
+  parker fallback;
+  park_until_claimed(current_parker(fallback), reason);
+  // Nothing but shutdown or deadlock detection claims a parker with no
+  // waiters, and both make park_until_claimed throw.
   GOFER_ASSERT(false);
+  std::abort();
 }
 
 }  // namespace gofer::detail

@@ -68,8 +68,6 @@ goroutine* goroutine_started(runtime& rt, std::string name);
 void goroutine_not_started(goroutine* record) noexcept;
 // Called by the goroutine itself as its last step.
 void goroutine_finished() noexcept;
-// Reports an exception that escaped a goroutine and ends the program.
-[[noreturn]] void panic(std::exception_ptr exception) noexcept;
 
 class runtime final : public scheduler_hooks {
  public:

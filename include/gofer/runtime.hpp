@@ -89,10 +89,11 @@ namespace detail {
 runtime* current_runtime() noexcept;
 // The same, throwing runtime_misuse outside gofer::run.
 runtime& runtime_for_go();
-// Reports an exception that escaped a goroutine and ends the program.
-[[noreturn]] void panic(std::exception_ptr exception) noexcept;
-// The same, saying where the exception came from (after the panic line).
-[[noreturn]] void panic(std::exception_ptr exception, const char* where) noexcept;
+// Reports an exception as a Go panic and ends the program; `where` says
+// where it came from (printed after the panic line).
+[[noreturn]] void panic(
+    std::exception_ptr exception,
+    const char* where = "an exception escaped a goroutine started by gofer::go") noexcept;
 void run(void (*main)(void*), void* main_arg, const run_options& options);
 
 // What a goroutine runs, behind one interface so that the Boost.Fiber and

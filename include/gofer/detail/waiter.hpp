@@ -200,6 +200,11 @@ class blocking_as {
   parker* parker_ = nullptr;  // null: nothing to undo
 };
 
+// Parks `p` with no waiters until someone claims it directly: the runtime's
+// shutdown or deadlock detection (which make it throw, as
+// throw_if_interrupted), or synctest::wait's waker. `reason` is for reports.
+void park_until_claimed(parker& p, const char* reason);
+
 // Blocks forever (a nil channel, an empty select): only runtime shutdown or
 // deadlock detection can end it, by throwing. `reason` is for reports.
 [[noreturn]] void block_forever(const char* reason);
