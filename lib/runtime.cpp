@@ -468,7 +468,12 @@ parker& current_parker(parker& fallback) noexcept {
     fallback.context = boost::fibers::context::active();
     return fallback;
   }
-  if (g->parker.context == nullptr) g->parker.context = boost::fibers::context::active();
+  if (g->parker.context == nullptr) {
+    g->parker.context = boost::fibers::context::active();
+    // Main's context is its thread's own (pinned by Boost): it stays there.
+    g->parker.migrates = g->parker.owner_runtime->workers() > 1 &&
+                         !g->parker.context->is_context(boost::fibers::type::pinned_context);
+  }
   return g->parker;
 }
 
@@ -502,17 +507,38 @@ park_start begin_park(parker& p, spinlock& switch_lock) noexcept {
 }
 
 void suspend(parker& p, spinlock_lock& switch_lock) noexcept {
+  GOFER_ASSERT(p.context == boost::fibers::context::active());
+  GOFER_ASSERT(switch_lock.owns_lock() && switch_lock.mutex() == p.switch_lock);
+  GOFER_ASSERT(p.state.load(std::memory_order_relaxed) != parker::completed);
   // Boost unlocks the switch lock after the switch, where TSan cannot see it.
   GOFER_TSAN_RELEASE(switch_lock.mutex());
-  p.context->suspend(switch_lock);
+  if (p.migrates) {
+    // Leave this thread's scheduler before switching out, so that the
+    // goroutine belongs to no thread while it is parked: whichever worker
+    // wakes it attaches it (see wake). Only this thread may detach a context
+    // from its scheduler, and no claimer can reach the context before the
+    // switch lock is released, after the switch.
+    boost::fibers::scheduler* const home = p.context->get_scheduler();
+    GOFER_ASSERT(home != nullptr);
+    home->detach_worker_context(p.context);
+    home->suspend(switch_lock);
+    // Resumed by the worker that attached us, perhaps on another thread.
+    GOFER_ASSERT(p.context->get_scheduler() != nullptr);
+  } else {
+    p.context->suspend(switch_lock);
+  }
   GOFER_ASSERT(p.state.load(std::memory_order_acquire) == parker::completed);
 }
 
 void wake(parker& p, const spinlock* found_under) noexcept {
+  GOFER_ASSERT(p.state.load(std::memory_order_relaxed) == parker::claimed);
+  // Read everything needed from `p` before the owner can run (and end).
   boost::fibers::context* const owner = p.context;
   spinlock* const switch_lock = p.switch_lock;
+  const bool migrates = p.migrates;
+  runtime* const owner_runtime = p.owner_runtime;
   gofer_algorithm* const worker = gofer_algorithm::current();
-  p.handoff_to.store(worker, std::memory_order_relaxed);
+  if (!migrates) p.handoff_to.store(worker, std::memory_order_relaxed);
   p.state.store(parker::completed, std::memory_order_release);
   if (switch_lock != found_under) {
     spinlock_lock switched_out{*switch_lock};
@@ -520,6 +546,20 @@ void wake(parker& p, const spinlock* found_under) noexcept {
   // The owner may be handed over through Boost's remote queue, which TSan
   // cannot see; awakened() acquires this on the other side.
   GOFER_TSAN_RELEASE(owner);
+  if (migrates) {
+    // The owner has switched out and belongs to no thread (suspend): it runs
+    // next on the waker's worker, as Go's goready puts it in runnext. From a
+    // thread that is not one of its runtime's workers, it joins the global
+    // queue and an idle worker is woken for it.
+    GOFER_ASSERT(owner->get_scheduler() == nullptr);
+    scheduler_pool& pool = owner_runtime->scheduler();
+    if (worker != nullptr && &worker->pool() == &pool) {
+      worker->ready(owner);
+    } else {
+      pool.inject(owner);
+    }
+    return;
+  }
   if (worker != nullptr) {
     worker->schedule(owner);
   } else {

@@ -81,6 +81,9 @@ class runtime final : public scheduler_hooks {
   const std::shared_ptr<timer_service>& timers() const noexcept { return timers_; }
   bool shutting_down() const noexcept { return shutting_down_.load(std::memory_order_seq_cst); }
   std::uint64_t next_goroutine_id() noexcept { return next_id_.fetch_add(1); }
+  std::size_t workers() const noexcept { return options_.threads; }
+  // Valid from start() until the runtime is destroyed.
+  scheduler_pool& scheduler() const noexcept { return *pool_; }
 
   void add(goroutine& g) noexcept;
   void remove(goroutine& g) noexcept;

@@ -6,6 +6,7 @@
 #include <boost/fiber/detail/cpu_relax.hpp>
 #include <boost/fiber/type.hpp>
 
+#include "gofer/detail/assert.hpp"
 #include "gofer/detail/sanitizer.hpp"
 #include "runtime_state.hpp"
 
@@ -173,34 +174,65 @@ void gofer_algorithm::awakened(boost::fibers::context* context) noexcept {
   gofer_algorithm* handoff = take_handoff(context);
   if (handoff != nullptr && handoff->pool_ != pool_) handoff = nullptr;  // another runtime's
   if (handoff == nullptr || handoff == this) {
-    // Made runnable here: by a goroutine's wake or spawn on this thread
-    // (runnext), or by yield, a Boost primitive or a sleeper (the tail).
-    // Either way an idle worker may have to take it, should this one stay
-    // busy (Go: wakep). A wake or spawn by the dispatcher itself - a timer
-    // firing - joins the tail too: there is no waker about to block whose
-    // turn it could take, and in the tail the goroutines of timers due at the
-    // same instant run in the order the timers were set (where Go's runnext
-    // would run the last one first), which keeps virtual-time schedules
-    // exactly in deadline order.
-    const bool woken_by_goroutine =
-        !boost::fibers::context::active()->is_context(boost::fibers::type::dispatcher_context);
-    push(context, handoff == this && woken_by_goroutine);
-    // The dispatcher is about to pick: when what it readied is this worker's
-    // only work, this worker runs it next and another would wake only to
-    // find nothing (a futex wake and a spin per timer: that made every
-    // virtual-clock advance cost microseconds on 2 threads). Go's wakep
-    // avoids the same waste with its spinning-M count.
-    const bool only_work = !woken_by_goroutine &&
-                           runnext_mirror_.load(std::memory_order_relaxed) == nullptr &&
-                           queued_mirror_.load(std::memory_order_relaxed) == 1;
-    if (shared() && !only_work) wake_an_idle_worker();
+    // Made runnable here: by a spawn on this thread (runnext), or by yield,
+    // a Boost primitive or a sleeper (the tail).
+    make_runnable(context, handoff == this);
     return;
   }
-  // Woken from another worker's thread: this was its old thread, reached
-  // through Boost's remote queue. Hand it to the waker, as Go's goready does.
+  // Woken from another worker's thread through Boost's remote queue (a
+  // context that stays attached while blocked: main, or one blocked in a
+  // Boost primitive). Hand it to the waker, as Go's goready does.
   handoff->push(context, true);
   std::lock_guard lock{pool_->mutex};
   handoff->notify_locked();
+}
+
+void gofer_algorithm::ready(boost::fibers::context* context) noexcept {
+  const thread_confined confined{&picks_};
+  GOFER_ASSERT(gofer_algorithm::current() == this);
+  GOFER_ASSERT(shared() && context->get_scheduler() == nullptr);
+  GOFER_ASSERT(!context->is_context(boost::fibers::type::pinned_context));
+  make_runnable(context, true);
+}
+
+void gofer_algorithm::make_runnable(boost::fibers::context* context, bool as_next) noexcept {
+  // A goroutine's wake or spawn goes to runnext; anything else to the tail.
+  // Either way an idle worker may have to take it, should this one stay
+  // busy (Go: wakep). A wake or spawn by the dispatcher itself - a timer
+  // firing - joins the tail too: there is no waker about to block whose
+  // turn it could take, and in the tail the goroutines of timers due at the
+  // same instant run in the order the timers were set (where Go's runnext
+  // would run the last one first), which keeps virtual-time schedules
+  // exactly in deadline order.
+  const bool woken_by_goroutine =
+      !boost::fibers::context::active()->is_context(boost::fibers::type::dispatcher_context);
+  push(context, as_next && woken_by_goroutine);
+  // The dispatcher is about to pick: when what it readied is this worker's
+  // only work, this worker runs it next and another would wake only to
+  // find nothing (a futex wake and a spin per timer: that made every
+  // virtual-clock advance cost microseconds on 2 threads). Go's wakep
+  // avoids the same waste with its spinning-M count.
+  const bool only_work = !woken_by_goroutine &&
+                         runnext_mirror_.load(std::memory_order_relaxed) == nullptr &&
+                         queued_mirror_.load(std::memory_order_relaxed) == 1;
+  if (shared() && !only_work) wake_an_idle_worker();
+}
+
+void scheduler_pool::inject(boost::fibers::context* context) noexcept {
+  GOFER_ASSERT(size_ > 1 && context->get_scheduler() == nullptr);
+  {
+    spinlock_lock global{global_lock_};
+    global_.push_back(context);
+    global_count_.store(global_.size(), std::memory_order_relaxed);
+  }
+  // Go's injectglist: wake a parked worker unless one is spinning, and it
+  // will find the goroutine in the global queue.
+  if (spinning_.load(std::memory_order_acquire) != 0 ||
+      idle_count_.load(std::memory_order_seq_cst) == 0) {
+    return;
+  }
+  std::lock_guard lock{mutex};
+  if (!idle_.empty()) idle_.back()->notify_locked();
 }
 
 boost::fibers::context* gofer_algorithm::attach(boost::fibers::context* context) noexcept {

@@ -81,6 +81,9 @@ class scheduler_pool {
   void release_workers() noexcept;
 
   std::size_t size() const noexcept { return size_; }
+  // From a thread that is not one of this pool's workers: makes a detached
+  // goroutine runnable through the global queue and wakes a worker for it.
+  void inject(boost::fibers::context* context) noexcept;
   scheduler_hooks& hooks() const noexcept { return hooks_; }
 
  private:
@@ -114,6 +117,8 @@ class scheduler_pool {
 };
 
 class gofer_algorithm final : public boost::fibers::algo::algorithm {
+  friend class scheduler_pool;  // inject() wakes a parked worker
+
  public:
   explicit gofer_algorithm(std::shared_ptr<scheduler_pool> pool);
   ~gofer_algorithm() override;
@@ -130,6 +135,12 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   // context::active()->schedule does, without Boost's thread-local lookup).
   void schedule(boost::fibers::context* context) noexcept;
 
+  // From this worker's thread: makes runnable in this worker's runnext a
+  // goroutine woken here that was parked detached (it belongs to no thread;
+  // see suspend in lib/runtime.cpp). Go: goready.
+  void ready(boost::fibers::context* context) noexcept;
+  scheduler_pool& pool() const noexcept { return *pool_; }
+
   void awakened(boost::fibers::context* context) noexcept override;
   boost::fibers::context* pick_next() noexcept override;
   bool has_ready_fibers() const noexcept override;
@@ -141,6 +152,7 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   // Puts a detached context in runnext (handoff) or at the queue's tail;
   // returns true if it left something stealable.
   bool push(boost::fibers::context* context, bool as_next) noexcept;
+  void make_runnable(boost::fibers::context* context, bool as_next) noexcept;
   boost::fibers::context* choose_next() noexcept;
   // runnext, then the queue's front; or the front first.
   boost::fibers::context* pop_own(bool runnext_first = true) noexcept;

@@ -137,6 +137,49 @@ TEST_CASE("a goroutine woken by a busy goroutine runs on the parked worker") {
   }
 }
 
+// The stranded wake: goroutine X parks on worker B; Y then computes on B
+// without ever yielding; main, on worker A, sends to X and blocks. Go runs X
+// at once on A (goready puts it in the waker's runnext). A goroutine that
+// stayed tied to B would wait behind Y until Y gave up. No timing assert: Y
+// spins on a flag that only X's resumption sets, and gives up (a failure,
+// not a hang) after a bound no working scheduler comes near.
+TEST_CASE(
+    "a goroutine woken from another worker runs there, not behind its old worker's busy one") {
+  for (const std::size_t threads : {std::size_t{2}, std::size_t{4}}) {
+    for (int round = 0; round < 5; ++round) {
+      CAPTURE(threads);
+      CAPTURE(round);
+      std::atomic<bool> x_elsewhere{false};
+      std::atomic<bool> y_running{false};
+      std::atomic<bool> x_resumed{false};
+      const bool in_time = gofer::run(
+          [&] {
+            const auto main_thread = std::this_thread::get_id();
+            auto to_x = make_chan<int>();
+            auto done = make_chan<bool>();
+            gofer::go([&, to_x, done] {
+              // X. Main spins, so only another worker can be running this.
+              CHECK(std::this_thread::get_id() != main_thread);
+              x_elsewhere.store(true, std::memory_order_release);
+              // Y runs next on this worker, as soon as X parks.
+              gofer::go([&, done] {
+                y_running.store(true, std::memory_order_release);
+                done.send(spin_until(x_resumed, 30s));
+              });
+              to_x.recv();
+              x_resumed.store(true, std::memory_order_release);
+            });
+            if (!spin_until(x_elsewhere, 30s)) return false;
+            if (!spin_until(y_running, 30s)) return false;
+            to_x.send(1);              // X is parked: Y runs on its worker
+            return done.recv().value;  // main parks: X may run here
+          },
+          {.threads = threads});
+      CHECK(in_time);
+    }
+  }
+}
+
 TEST_CASE("a tree of goroutines spawning goroutines completes and joins on four threads") {
   // 4^6 leaves: every goroutine above the leaves spawns four children and
   // waits for them, so most are blocked at once: TSan's build uses a smaller tree.

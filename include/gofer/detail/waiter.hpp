@@ -85,8 +85,15 @@ struct parker {
   // on channels of its own (sync.Mutex.Lock); begin_park reports it instead
   // of wait_reason. Only the owner touches it.
   const char* called_as = nullptr;
-  // The worker that woke it (or spawned it), where it should run next.
+  // The worker that spawned it (or, for a context that stays attached to its
+  // thread, woke it): where it should run next.
   std::atomic<gofer_algorithm*> handoff_to{nullptr};
+  // Set once by the owner before its first park: its context leaves its
+  // thread's scheduler while parked (a goroutine of a runtime with more than
+  // one worker; not main, whose context is its thread's own and pinned), so
+  // that any worker can run it when it is woken. Read by the claimer after a
+  // successful try_claim, which orders it after the owner's write.
+  bool migrates = false;
 
   bool unwound() const noexcept { return interrupted != interrupt::none; }
 
