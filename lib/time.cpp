@@ -22,7 +22,9 @@ class timer_handle {
   timer_handle(const timer_handle&) = delete;
   timer_handle& operator=(const timer_handle&) = delete;
   ~timer_handle() {
-    if (stop_when_dropped_) state->service->disarm(*state);
+    // quiesce, not just disarm: a tick()'s channel goes right after this,
+    // so no firing may still be about to send on it.
+    if (stop_when_dropped_) state->service->quiesce(*state);
   }
 
   const std::shared_ptr<timer_state> state;
@@ -129,19 +131,31 @@ timer::timer(duration d) {
 timer::timer(std::shared_ptr<detail::timer_handle> handle, recv_chan<time_point> channel)
     : c(std::move(channel)), handle_(std::move(handle)) {}
 
+namespace detail {
+namespace {
+
+// Stop's core for timer::stop and timer::reset: after it, nothing fired
+// before can arrive. An after_func timer that has fired is not stopped (its
+// func runs): Go's Stop returns false then.
+bool stop_timer(timer_state& state) noexcept {
+  if (state.type == timer_state::kind::func) return state.service->disarm(state);
+  const bool stopped = state.service->quiesce(state);
+  const bool drained = drain(state);
+  return stopped || drained;
+}
+
+}  // namespace
+}  // namespace detail
+
 bool timer::stop() {
-  detail::timer_state& state = *handle_->state;
-  const bool was_armed = state.service->disarm(state);
-  const bool drained = detail::drain(state);
-  return was_armed || drained;
+  return detail::stop_timer(*handle_->state);
 }
 
 bool timer::reset(duration d) {
   const std::shared_ptr<detail::timer_state>& state = handle_->state;
-  const bool was_armed = state->service->disarm(*state);
-  const bool drained = detail::drain(*state);
+  const bool was_active = detail::stop_timer(*state);
   state->service->arm(state, detail::deadline_after(*state->service, d));
-  return was_armed || drained;
+  return was_active;
 }
 
 timer after_func(duration d, std::function<void()> f) {
@@ -175,14 +189,14 @@ recv_chan<time_point> tick(duration d) {
 
 void ticker::stop() {
   detail::timer_state& state = *handle_->state;
-  state.service->disarm(state);
+  state.service->quiesce(state);
   detail::drain(state);
 }
 
 void ticker::reset(duration d) {
   if (d <= duration::zero()) throw std::invalid_argument("non-positive interval for Ticker.Reset");
   const std::shared_ptr<detail::timer_state>& state = handle_->state;
-  state->service->disarm(*state);
+  state->service->quiesce(*state);
   detail::drain(*state);
   state->service->arm(state, detail::deadline_after(*state->service, d), d);
 }

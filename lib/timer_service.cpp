@@ -100,64 +100,109 @@ bool timer_service::disarm(timer_state& timer) noexcept {
   return true;
 }
 
-void timer_service::fire_one_locked(std::size_t index, time_point now) noexcept {
-  const std::shared_ptr<timer_state> timer = heap_[index];  // alive while firing
-  const time_point due = timer->when;
-  GOFER_ASSERT(due <= now && due != time_point::max());
-  time_point value = due;  // Go sends the time the timer was due
-  switch (timer->type) {
-    case timer_state::kind::channel:
-      remove_at(index);
-      // The buffer is empty (arm's callers drain it), so this delivers.
-      try_send(timer->channel_state, value);
-      break;
-    case timer_state::kind::ticker: {
-      // Tick k is due at start + k * period. Ticks missed while nobody
-      // polled (a stalled worker) are skipped, not fired in a burst; a tick
-      // nobody received yet is kept and later ones are dropped (buffer 1).
-      try_send(timer->channel_state, value);
-      const auto behind = (now - due) / timer->period;
-      // Saturating: a period near duration::max() would overflow the sum
-      // and re-arm the ticker in the past forever (Go: when()).
-      const duration ahead = behind >= duration::max() / timer->period - 1
-                                 ? duration::max()
-                                 : (behind + 1) * timer->period;
-      timer->when = add_saturating(due, ahead);
-      GOFER_ASSERT(timer->when > due);
-      timer->order = next_order_++;
-      sift_down(index);
-      sift_up(timer->heap_index);
-      break;
+bool timer_service::quiesce(timer_state& timer) noexcept {
+  bool stopped = false;
+  {
+    std::lock_guard lock{mutex_};
+    if (timer.heap_index != timer_state::not_armed) {
+      remove_at(timer.heap_index);
+      publish_next_deadline();
+      stopped = true;
     }
-    case timer_state::kind::func:
-      remove_at(index);
-      go(timer->func);
-      break;
+    // A firing still in flight counts as stopped: it either sends nothing
+    // (it reads the bumped seq) or sends before we take its send_lock, and
+    // the caller drains the value. Read before the bump (see run).
+    if (timer.sending.load(std::memory_order_seq_cst) != 0) stopped = true;
+    timer.seq.fetch_add(1, std::memory_order_seq_cst);
   }
+  // Wait out a firing that is sending right now, with the old seq: its value
+  // is in the channel once we hold the lock, for the caller to drain.
+  spinlock_lock wait_out{timer.send_lock};
+  return stopped;
 }
 
-void timer_service::fire_locked(time_point now) noexcept {
+void timer_service::collect_one_locked(std::size_t index, time_point now, firings& due) {
+  std::shared_ptr<timer_state> timer = heap_[index];
+  const time_point when = timer->when;
+  GOFER_ASSERT(when <= now && when != time_point::max());
+  if (timer->type == timer_state::kind::ticker) {
+    // Tick k is due at start + k * period. Ticks missed while nobody polled
+    // (a stalled worker) are skipped, not fired in a burst; a tick nobody
+    // received yet is kept and later ones are dropped (buffer 1).
+    const auto behind = (now - when) / timer->period;
+    // Saturating: a period near duration::max() would overflow the sum and
+    // re-arm the ticker in the past forever (Go: when()).
+    const duration ahead = behind >= duration::max() / timer->period - 1
+                               ? duration::max()
+                               : (behind + 1) * timer->period;
+    timer->when = add_saturating(when, ahead);
+    GOFER_ASSERT(timer->when > when);  // what makes collect_locked end
+    timer->order = next_order_++;
+    sift_down(index);
+    sift_up(timer->heap_index);
+  } else {
+    remove_at(index);
+  }
+  timer->sending.fetch_add(1, std::memory_order_relaxed);
+  const std::uint64_t seq = timer->seq.load(std::memory_order_relaxed);
+  due.push_back({std::move(timer), when, seq});
+}
+
+void timer_service::collect_locked(time_point now, firings& due) {
   while (!heap_.empty() && heap_.front()->when <= now)
-    fire_one_locked(0, now);
+    collect_one_locked(0, now, due);
   publish_next_deadline();
+}
+
+void timer_service::run(firings& due) noexcept {
+  for (firing& f : due) {
+    timer_state& timer = *f.timer;
+    if (timer.type == timer_state::kind::func) {
+      timer.sending.fetch_sub(1, std::memory_order_relaxed);
+      go(timer.func);
+      continue;
+    }
+    spinlock_lock lock{timer.send_lock};
+    // Decide, then stop counting as "in flight", then send. Sequentially
+    // consistent with quiesce, which reads `sending` before it bumps `seq`:
+    // if it saw this firing finished, we read the old seq and send, and it
+    // drains the value (it waits for this lock first); if it saw us in
+    // flight, it reports the timer stopped whether or not we send. The
+    // decrement comes before the send because the receiver the send wakes
+    // may call stop() at once, and must not count this firing.
+    const bool current = timer.seq.load(std::memory_order_seq_cst) == f.seq;
+    timer.sending.fetch_sub(1, std::memory_order_seq_cst);
+    if (current) {
+      // A channel timer's buffer is empty (arm's callers drain it), so this
+      // delivers; a ticker's tick is dropped if the last one is unreceived.
+      try_send(timer.channel_state, f.value);
+    }
+  }
+  due.clear();
 }
 
 void timer_service::run_if_due(timer_state& timer) noexcept {
   // Lock-free "nothing is due yet": the earliest deadline is in the future.
   const time_point current = now();
   if (next_deadline_.load(std::memory_order_acquire) > to_ns(current)) return;
-  std::lock_guard lock{mutex_};
-  if (timer.heap_index == timer_state::not_armed || timer.when > current) return;
-  fire_one_locked(timer.heap_index, current);
-  publish_next_deadline();
+  firings due;
+  {
+    std::lock_guard lock{mutex_};
+    if (timer.heap_index == timer_state::not_armed || timer.when > current) return;
+    collect_one_locked(timer.heap_index, current, due);
+    publish_next_deadline();
+  }
+  run(due);
 }
 
 time_point timer_service::fire_due() noexcept {
+  firings due;
   if (virtual_clock_) {
     if (next_deadline_.load(std::memory_order_acquire) <= virtual_now_.load()) {
       std::lock_guard lock{mutex_};
-      fire_locked(now());
+      collect_locked(now(), due);
     }
+    run(due);
     return time_point::max();
   }
   const time_point current = std::chrono::steady_clock::now();
@@ -167,18 +212,28 @@ time_point timer_service::fire_due() noexcept {
                ? time_point::max()
                : time_point(std::chrono::nanoseconds(next));
   }
-  std::lock_guard lock{mutex_};
-  fire_locked(current);
-  return heap_.empty() ? time_point::max() : heap_.front()->when;
+  {
+    std::lock_guard lock{mutex_};
+    collect_locked(current, due);
+  }
+  run(due);
+  const std::int64_t after = next_deadline_.load(std::memory_order_acquire);
+  return after == std::numeric_limits<std::int64_t>::max()
+             ? time_point::max()
+             : time_point(std::chrono::nanoseconds(after));
 }
 
 bool timer_service::advance() noexcept {
-  std::lock_guard lock{mutex_};
-  // A timer due "never" (a saturated deadline) cannot wake anyone.
-  if (heap_.empty() || heap_.front()->when == time_point::max()) return false;
-  const time_point next = heap_.front()->when;
-  if (next > now()) virtual_now_.store(to_ns(next), std::memory_order_release);
-  fire_locked(now());
+  firings due;
+  {
+    std::lock_guard lock{mutex_};
+    // A timer due "never" (a saturated deadline) cannot wake anyone.
+    if (heap_.empty() || heap_.front()->when == time_point::max()) return false;
+    const time_point next = heap_.front()->when;
+    if (next > now()) virtual_now_.store(to_ns(next), std::memory_order_release);
+    collect_locked(now(), due);
+  }
+  run(due);
   return true;
 }
 

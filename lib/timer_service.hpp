@@ -7,9 +7,16 @@
 // when they sleep until the next deadline); on a virtual clock, the last
 // worker to run out of work advances the clock to the next deadline.
 //
-// Firing happens under mutex_, so a timer cannot fire after stop() or
-// reset() has taken it out of the heap: that is what makes "no stale value
-// after Stop/Reset" hold, together with draining the channel afterwards.
+// Firing has two steps (Go 1.23: runtime/time.go unlockAndRun). Under
+// mutex_, a due timer leaves the heap (a ticker is re-armed) and is noted
+// with its `seq`; after mutex_ is released, its value is sent (or its func
+// spawned), so nothing that wakes goroutines runs under the timer lock. A
+// channel send happens under the timer's own send_lock and only if `seq` is
+// unchanged. stop() and reset() (quiesce) bump `seq` under mutex_, then take
+// send_lock once, then drain the channel: a firing in flight has either sent
+// already (and its value is drained) or will see the new seq and send
+// nothing. That is "no stale value after Stop/Reset"; `sending` counts the
+// firings in flight so that Stop reports one it cancelled as stopped.
 //
 // A receive or select on a timer's channel first runs that timer if it is
 // overdue (run_if_due), as Go 1.23's chanrecv and selectgo call
@@ -22,11 +29,11 @@
 // advances to it (advance() treats a heap whose earliest deadline is "never"
 // as empty, so deadlock detection can report what would otherwise hang).
 // Invariant: a ticker re-armed at firing moves strictly forward
-// (when > due), so fire_locked ends.
+// (when > due), so collect_locked ends.
 //
-// Lock order: mutex_ -> channel locks -> parker and scheduler locks (firing
-// sends on channels and spawns goroutines). Nothing that holds a channel or
-// scheduler lock takes mutex_.
+// Lock order: a timer's send_lock -> channel locks -> parker and scheduler
+// locks (firing sends on the channel). mutex_ is a leaf: nothing else is
+// taken while it is held, and it is never taken under send_lock.
 #pragma once
 
 #include <atomic>
@@ -40,6 +47,7 @@
 #include <vector>
 
 #include "gofer/chan.hpp"
+#include "gofer/detail/waiter.hpp"
 #include "gofer/time.hpp"
 
 namespace gofer::detail {
@@ -63,6 +71,15 @@ struct timer_state {
   chan<time_point> channel;
   std::function<void()> func;  // func kind
 
+  // Held while a firing sends on the channel; see the file comment.
+  spinlock send_lock;
+  // Bumped (under the service's mutex) by every stop and reset: a firing
+  // noted before sends nothing. Read by the firing under send_lock.
+  std::atomic<std::uint64_t> seq{0};
+  // Firings noted but not yet finished (written under the service's mutex
+  // when noted; decremented by the firing when done).
+  std::atomic<std::uint32_t> sending{0};
+
   // Guarded by the service's mutex.
   std::size_t heap_index = not_armed;
   time_point when{};
@@ -82,6 +99,11 @@ class timer_service {
   bool arm(const std::shared_ptr<timer_state>& timer, time_point when, duration period = {});
   // Takes `timer` out of the heap; returns whether it was armed.
   bool disarm(timer_state& timer) noexcept;
+  // For stop and reset of a channel timer or ticker: disarms it and cancels
+  // a firing in flight, waiting out one that is sending. Afterwards nothing
+  // fired before this call can arrive; drain the channel for what already
+  // did. Returns whether the timer was armed or a firing was cancelled.
+  bool quiesce(timer_state& timer) noexcept;
 
   // Fires every timer due now. Returns the real time the next one is due
   // (time_point::max() if none, and always on a virtual clock).
@@ -101,9 +123,19 @@ class timer_service {
   void sift_up(std::size_t i) noexcept;
   void sift_down(std::size_t i) noexcept;
   void remove_at(std::size_t i) noexcept;
-  void fire_locked(time_point now) noexcept;
-  // Fires the armed timer at heap_[index], due at or before `now`.
-  void fire_one_locked(std::size_t index, time_point now) noexcept;
+  // A firing noted under mutex_, run after it is released.
+  struct firing {
+    std::shared_ptr<timer_state> timer;
+    time_point value;   // Go sends the time the timer was due
+    std::uint64_t seq;  // the timer's seq when noted
+  };
+  using firings = std::vector<firing>;
+  // Notes every timer due at `now` (with mutex_ held).
+  void collect_locked(time_point now, firings& due);
+  // Notes the armed timer at heap_[index], due at or before `now`.
+  void collect_one_locked(std::size_t index, time_point now, firings& due);
+  // Sends or spawns what was noted (with no lock held).
+  static void run(firings& due) noexcept;
   void publish_next_deadline() noexcept;
 
   const bool virtual_clock_;
