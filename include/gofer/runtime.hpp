@@ -70,8 +70,15 @@
 
 namespace gofer {
 
+// The CPUs this process may run on (its affinity mask). Go: runtime.NumCPU.
+std::size_t num_cpu() noexcept;
+// run_options::threads when not given: GOFER_MAXPROCS from the environment
+// if it is a positive number (as GOMAXPROCS is for Go), else 1. (Go's own
+// default is num_cpu(); see docs/differences.md for why gofer's is not yet.)
+std::size_t default_threads() noexcept;
+
 struct run_options {
-  std::size_t threads = 1;            // Go: GOMAXPROCS
+  std::size_t threads = default_threads();  // Go: GOMAXPROCS
   std::size_t stack_size = 64 << 10;  // bytes per goroutine stack
   bool guard_pages = false;
   bool virtual_time = false;
