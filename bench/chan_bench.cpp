@@ -36,6 +36,7 @@
 #include "gofer/chan.hpp"
 #include "gofer/runtime.hpp"
 #include "gofer/select.hpp"
+#include "gofer/sync.hpp"
 #include "gofer/time.hpp"
 
 namespace {
@@ -404,6 +405,154 @@ void spawn_join(benchmark::State& state) {
   });
 }
 
+// SpawnJoin100k as Go code writes it with a sync.WaitGroup: wg.add(1) before
+// each goroutine, which calls wg.done(); main waits with wg.wait(). The
+// goroutine takes the wait_group by value, as gofer/sync.hpp says to (Go's
+// closure shares the WaitGroup's address). ns per goroutine; bench/compare
+// also reports the process's peak RSS.
+void spawn_join_wait_group(benchmark::State& state) {
+  in_gofer(state, 0, [](benchmark::State& st) {
+    const gofer::wait_group wg;
+    auto batch = [&wg] {
+      for (std::int64_t i = 0; i < spawn_count; ++i) {
+        wg.add(1);
+        gofer::go([wg] { wg.done(); });
+      }
+      wg.wait();
+    };
+    batch();  // untimed warm-up, as in spawn_join
+    while (st.KeepRunningBatch(spawn_count))
+      batch();
+  });
+}
+
+// A demand-driven chain (the shape of Go's power-series programs, where each
+// stage gets its input by asking the stage before it): `depth` goroutines in
+// a line, each pair joined by an unbuffered request and an unbuffered reply
+// channel. main sends a request into the head; each stage forwards it to the
+// next and forwards the reply back; the last stage answers. Exactly one
+// goroutine is runnable at a time. One op is one hop, one goroutine handing
+// to the next: a request and its reply make 2 x depth hops (main counts as
+// the stage before the head). ns per hop.
+void chain(benchmark::State& state) {
+  in_gofer(state, 1, [](benchmark::State& st) {
+    const auto depth = static_cast<std::size_t>(st.range(0));
+    std::vector<gofer::chan<int>> requests;
+    std::vector<gofer::chan<int>> replies;
+    for (std::size_t i = 0; i < depth; ++i) {
+      requests.push_back(gofer::make_chan<int>());
+      replies.push_back(gofer::make_chan<int>());
+    }
+    for (std::size_t i = 0; i + 1 < depth; ++i) {
+      gofer::go([request = requests[i], reply = replies[i], next_request = requests[i + 1],
+                 next_reply = replies[i + 1]] {
+        for (int value : request) {
+          next_request.send(value);
+          reply.send(next_reply.recv().value);
+        }
+        next_request.close();
+      });
+    }
+    gofer::go([request = requests.back(), reply = replies.back()] {
+      for (int value : request)
+        reply.send(value + 1);
+    });
+    const auto hops = static_cast<benchmark::IterationCount>(2 * depth);
+    int value = 0;
+    while (st.KeepRunningBatch(hops)) {
+      requests.front().send(value);
+      value = replies.front().recv().value;
+    }
+    requests.front().close();
+    if (value != static_cast<int>(st.iterations() / hops)) st.SkipWithError("chain: lost a reply");
+  });
+}
+
+// StrandedWake: how long a goroutine woken by another thread waits when the
+// worker it last ran on is busy. main spawns X and spins (never blocking)
+// until X runs on another thread; X spawns Y and parks on a channel receive;
+// Y, queued on X's worker, computes for a fixed amount of work without
+// yielding. Once Y is computing, main sends to X and blocks until X reports
+// when it resumed. The latency is the time from just before the send to X's
+// resumption: wake_ns, the counter bench/compare reads, is its mean over the
+// rounds, wake_p50_ns and wake_max_ns its median and maximum; compute_ns is
+// Y's mean compute time, for scale. (Go readies the woken goroutine on the
+// waker's P, so X need not wait for Y.) Needs 2 threads or more; the Time
+// column is one whole round (spawn, placement, wake, Y's compute).
+constexpr std::int64_t stranded_work = 1'000'000;  // LCG steps: about 1 ms
+
+std::uint64_t compute(std::int64_t steps) {
+  std::uint64_t x = 1;
+  for (std::int64_t i = 0; i < steps; ++i)
+    x = x * 6364136223846793005U + 1442695040888963407U;
+  return x;
+}
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Spins until pred() holds; after a second of it, yields between checks, so
+// that a placement that never comes (X never stolen) cannot hang the run.
+template <class Pred>
+bool spin_until(Pred pred) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  bool spun = true;
+  while (!pred()) {
+    if (spun && std::chrono::steady_clock::now() > give_up) spun = false;
+    if (!spun) gofer::yield();
+  }
+  return spun;
+}
+
+void stranded_wake(benchmark::State& state) {
+  in_gofer(state, 0, [](benchmark::State& st) {
+    const std::thread::id main_thread = std::this_thread::get_id();
+    std::vector<std::int64_t> wake_ns;
+    double compute_ns = 0;
+    bool placed = true;
+    for (auto _ : st) {
+      auto wake = gofer::make_chan<int>();
+      auto resumed = gofer::make_chan<std::int64_t>(1);
+      auto computed = gofer::make_chan<std::int64_t>(1);
+      std::atomic<std::thread::id> x_thread{};
+      std::atomic<bool> y_computing{false};
+      gofer::go([&x_thread, &y_computing, wake, resumed, computed] {
+        x_thread.store(std::this_thread::get_id());
+        gofer::go([&y_computing, computed] {
+          y_computing.store(true);
+          const std::int64_t start = now_ns();
+          benchmark::DoNotOptimize(compute(stranded_work));
+          computed.send(now_ns() - start);
+        });
+        wake.recv();
+        resumed.send(now_ns());
+      });
+      placed &= spin_until([&] {
+        const std::thread::id id = x_thread.load();
+        return id != std::thread::id{} && id != main_thread;
+      });
+      placed &= spin_until([&] { return y_computing.load(); });
+      const std::int64_t sent = now_ns();
+      wake.send(1);
+      wake_ns.push_back(resumed.recv().value - sent);
+      compute_ns += static_cast<double>(computed.recv().value);
+    }
+    const auto rounds = static_cast<double>(wake_ns.size());
+    std::sort(wake_ns.begin(), wake_ns.end());
+    double wake_sum = 0;
+    for (const std::int64_t ns : wake_ns)
+      wake_sum += static_cast<double>(ns);
+    st.counters["wake_ns"] = wake_sum / rounds;
+    st.counters["wake_p50_ns"] = static_cast<double>(wake_ns[wake_ns.size() / 2]);
+    st.counters["wake_max_ns"] = static_cast<double>(wake_ns.back());
+    st.counters["compute_ns"] = compute_ns / rounds;
+    if (!placed) st.SkipWithError("stranded_wake: X or Y never reached the second thread");
+  });
+}
+
 // Skynet (github.com/atemerev/skynet): goroutine `num` of a tree of `size`
 // leaves starts 10 children, each over a tenth of its range, and sends the
 // sum of their answers up on its parent's unbuffered channel; a leaf sends
@@ -701,6 +850,13 @@ const bool registered = [] {
   with_threads(RegisterBenchmark("ChanNonblockingSendRecv", chan_nonblocking_send_recv));
   with_threads(RegisterBenchmark("ChanCreation", chan_creation));
   with_threads(RegisterBenchmark("SpawnJoin100k", spawn_join));
+  with_threads(RegisterBenchmark("SpawnJoinWaitGroup/100k", spawn_join_wait_group));
+  RegisterBenchmark("Chain", chain)
+      ->ArgNames({"depth", "threads"})
+      ->ArgsProduct({{10}, {1, 2}})
+      ->UseRealTime();
+  // One thread cannot strand a goroutine behind another thread's work.
+  RegisterBenchmark("StrandedWake", stranded_wake)->ArgName("threads")->Arg(2)->UseRealTime();
   with_threads(RegisterBenchmark("Skynet", skynet))->Unit(benchmark::kMillisecond);
   with_threads(RegisterBenchmark("MemBlocked100k", mem_blocked_100k))->Iterations(1);
   with_threads(RegisterBenchmark("Idle", idle))->Iterations(1);

@@ -21,7 +21,8 @@ here and named in docs/performance.md:
   cannot do this: Queue(0) is unbounded;
 - select over receives is asyncio.wait(FIRST_COMPLETED) over one pending
   get() task per channel, kept across selects so that no value is lost;
-- a goroutine is a Task; closing a channel to wake every waiter is an Event.
+- a goroutine is a Task; closing a channel to wake every waiter is an Event;
+  a sync.WaitGroup is WaitGroup below, a counter and an Event.
 """
 import argparse
 import asyncio
@@ -245,6 +246,91 @@ async def spawn_join_100k(n):
     return time.perf_counter() - start
 
 
+class WaitGroup:
+    """Go's sync.WaitGroup for tasks: a counter and an Event set when it
+    reaches zero."""
+
+    def __init__(self):
+        self._count = 0
+        self._zero = asyncio.Event()
+        self._zero.set()
+
+    def add(self, delta):
+        self._count += delta
+        if self._count == 0:
+            self._zero.set()
+        else:
+            self._zero.clear()
+
+    def done(self):
+        self.add(-1)
+
+    async def wait(self):
+        await self._zero.wait()
+
+
+async def spawn_join_wait_group_100k(n):
+    """chan_bench's SpawnJoinWaitGroup/100k: wg.add(1) before each task, which
+    calls wg.done(); main awaits wg.wait(). Batches of 100k; one op is one
+    task."""
+    loop = asyncio.get_running_loop()
+    wg = WaitGroup()
+
+    async def worker():
+        wg.done()
+
+    async def batch(size):
+        for _ in range(size):
+            wg.add(1)
+            loop.create_task(worker())
+        await wg.wait()
+
+    await batch(SPAWN_COUNT)  # untimed warm-up, as in chan_bench
+    start = time.perf_counter()
+    for begin in range(0, n, SPAWN_COUNT):
+        await batch(min(SPAWN_COUNT, n - begin))
+    return time.perf_counter() - start
+
+
+def chain(depth):
+    """chan_bench's Chain/depth:D: D tasks in a line joined by unbuffered
+    request and reply channels (Handoff); main sends a request into the head,
+    each stage forwards it and forwards the reply back, the last answers. One
+    op is one hop: a request and its reply make 2 x D hops."""
+
+    async def workload(n):
+        requests = [Handoff() for _ in range(depth)]
+        replies = [Handoff() for _ in range(depth)]
+
+        async def stage(request, reply, next_request, next_reply):
+            while (value := await request.get()) is not None:
+                await next_request.put(value)
+                await reply.put(await next_reply.get())
+            await next_request.put(None)  # "close"
+
+        async def last(request, reply):
+            while (value := await request.get()) is not None:
+                await reply.put(value + 1)
+
+        tasks = [asyncio.create_task(stage(requests[i], replies[i], requests[i + 1],
+                                           replies[i + 1])) for i in range(depth - 1)]
+        tasks.append(asyncio.create_task(last(requests[-1], replies[-1])))
+        hops = 2 * depth
+        rounds = (n + hops - 1) // hops  # as chan_bench's KeepRunningBatch(hops)
+        value = 0
+        start = time.perf_counter()
+        for _ in range(rounds):
+            await requests[0].put(value)
+            value = await replies[0].get()
+        elapsed = time.perf_counter() - start
+        await requests[0].put(None)
+        await asyncio.gather(*tasks)
+        assert value == rounds, (value, rounds)
+        return elapsed * n / (rounds * hops)
+
+    return workload
+
+
 SKYNET_LEAVES = 1_000_000
 
 
@@ -360,6 +446,8 @@ WORKLOADS = {
     "ChanNonblocking": chan_nonblocking,
     "ChanCreation": chan_creation,
     "SpawnJoin100k": spawn_join_100k,
+    "SpawnJoinWaitGroup/100k": spawn_join_wait_group_100k,
+    "Chain/depth:10": chain(10),
     "Skynet": skynet,
     "MemBlocked100k": mem_blocked_100k,
     "Idle": idle,
@@ -370,7 +458,7 @@ WORKLOADS = {
 # Workloads whose op is so large that one run is the measurement.
 ONCE = {"Skynet", "MemBlocked100k", "Idle", "Errgroup100k"}
 # Where to start n: SpawnJoin100k's warm-up batch makes small n expensive.
-FIRST_N = {"SpawnJoin100k": SPAWN_COUNT}
+FIRST_N = {"SpawnJoin100k": SPAWN_COUNT, "SpawnJoinWaitGroup/100k": SPAWN_COUNT}
 
 
 def measure(name, min_time):
