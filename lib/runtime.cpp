@@ -436,7 +436,7 @@ void run(void (*main)(void*), void* main_arg, const run_options& options) {
   if (this_thread_runtime != nullptr) {
     throw runtime_misuse("gofer::run called inside gofer::run");
   }
-  if (options.threads == 0) throw std::invalid_argument("gofer::run: threads must be at least 1");
+  if (options.threads == 0) throw invalid_argument("gofer::run: threads must be at least 1");
   runtime rt{with_environment(options)};
   // main is a goroutine too: give this thread's context a record for the
   // duration (Boost deletes the record when it is replaced).
