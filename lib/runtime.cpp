@@ -18,6 +18,7 @@
 #include <boost/fiber/algo/round_robin.hpp>
 #include <boost/fiber/operations.hpp>
 
+#include "dump.hpp"
 #include "gofer/defer.hpp"
 #include "gofer/detail/assert.hpp"
 #include "gofer/detail/sanitizer.hpp"
@@ -300,32 +301,7 @@ void runtime::wait_until_others_blocked(parker& p) {
 }
 
 std::string runtime::describe_blocked_goroutines() {
-  struct line {
-    std::uint64_t id;
-    std::string text;
-  };
-  std::vector<line> lines;
-  auto describe = [&lines](const goroutine& g) {
-    std::string text = "goroutine " + std::to_string(g.id);
-    if (g.id == 1) text += " (main)";
-    if (!g.name.empty()) text += " \"" + g.name + "\"";
-    const bool parked = g.parker.state.load(std::memory_order_acquire) == parker::waiting;
-    text += " [";
-    text += parked ? g.parker.wait_reason : "blocked outside gofer";
-    text += "]:\n";
-    lines.push_back({g.id, std::move(text)});
-  };
-  describe(*main_);
-  {
-    spinlock_lock lock{goroutines_lock_};
-    for (goroutine* g = goroutines_; g != nullptr; g = g->next)
-      describe(*g);
-  }
-  std::sort(lines.begin(), lines.end(), [](const line& a, const line& b) { return a.id < b.id; });
-  std::string report = "all goroutines are asleep - deadlock!\n\n";
-  for (const line& l : lines)
-    report += l.text;
-  return report;
+  return "all goroutines are asleep - deadlock!\n\n" + describe_goroutines(report_kind::deadlock);
 }
 
 void runtime::unwind_parked_goroutines() noexcept {
@@ -452,12 +428,16 @@ void run(void (*main)(void*), void* main_arg, const run_options& options) {
   main_context->set_properties(main_record);
   rt.start(*main_record);
   std::exception_ptr main_failed;
-  try {
-    main(main_arg);
-  } catch (...) {
-    main_failed = std::current_exception();
+  {
+    // gofer::dump from other threads sees rt until it is done.
+    const listed_run listed{rt};
+    try {
+      main(main_arg);
+    } catch (...) {
+      main_failed = std::current_exception();
+    }
+    rt.shutdown();
   }
-  rt.shutdown();
   main_context->set_properties(nullptr);
   if (main_failed) std::rethrow_exception(main_failed);
 }
