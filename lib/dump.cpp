@@ -1,16 +1,28 @@
-// lib/dump.cpp - gofer::dump: the goroutine dump a Go program prints on
-// SIGQUIT, without the stacks (each goroutine's id, name and what it waits
-// for, as in deadlock reports). Go: runtime/traceback.go goroutineheader.
+// lib/dump.cpp - gofer::dump and run_options::dump_on_sigquit: the goroutine
+// dump a Go program prints on SIGQUIT, without the stacks (each goroutine's
+// id, name and what it waits for, as in deadlock reports). Go:
+// runtime/traceback.go goroutineheader, runtime/signal_unix.go sighandler.
 #include "dump.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <csignal>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "gofer/runtime.hpp"
@@ -89,6 +101,104 @@ std::string describe_every_run() {
   return report;
 }
 
+// SIGQUIT. A signal handler may not lock or allocate, so it only writes a
+// byte to a pipe (write is async-signal-safe), and a watcher thread, blocked
+// reading the pipe, writes the report. The pipe is made once and never
+// closed: a handler still running on another thread while the last
+// sigquit_dump restores the disposition never writes to a closed, or
+// reused, descriptor.
+constexpr char quit_byte = 'q';
+constexpr char stop_byte = 's';
+
+static_assert(std::atomic<int>::is_always_lock_free, "the signal handler reads it");
+std::atomic<int> sigquit_pipe_in{-1};  // the write end, once made
+
+std::mutex sigquit_mutex;                // guards what follows
+int sigquit_pipe_out = -1;               // the read end, once made
+std::size_t sigquit_users = 0;           // enabled sigquit_dumps alive
+struct sigaction sigquit_before {};      // the disposition the first one found
+std::thread* sigquit_watcher = nullptr;  // never a static std::thread: exit()
+                                         // would destroy it while joinable
+
+void on_sigquit(int) {
+  const int saved_errno = errno;
+  const int pipe_in = sigquit_pipe_in.load(std::memory_order_relaxed);
+  if (pipe_in >= 0) {
+    // Non-blocking: if the pipe were full, a quit is already on its way.
+    [[maybe_unused]] const ssize_t written = ::write(pipe_in, &quit_byte, 1);
+  }
+  errno = saved_errno;
+}
+
+void write_all(int fd, std::string_view text) noexcept {
+  while (!text.empty()) {
+    const ssize_t written = ::write(fd, text.data(), text.size());
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) return;
+    text.remove_prefix(static_cast<std::size_t>(written));
+  }
+}
+
+// Go: "SIGQUIT: quit", the goroutines, exit status 2.
+[[noreturn]] void quit_with_dump() noexcept {
+  std::string report = "SIGQUIT: quit\n\n";
+  try {
+    report += describe_every_run();
+  } catch (...) {
+    report += "(no goroutine report: it could not be built)\n";
+  }
+  // Keep what the program printed before, as Go's unbuffered stdout would.
+  std::fflush(stdout);
+  write_all(STDERR_FILENO, report);
+  std::_Exit(2);
+}
+
+void watch_sigquit(int pipe_out) noexcept {
+  for (;;) {
+    char byte = 0;
+    const ssize_t got = ::read(pipe_out, &byte, 1);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0 || byte == stop_byte) return;
+    quit_with_dump();
+  }
+}
+
+// Throws std::system_error; installs nothing unless everything is ready.
+void start_watching() {
+  if (sigquit_pipe_out < 0) {
+    int fds[2];
+    if (::pipe(fds) != 0) {
+      throw std::system_error(errno, std::generic_category(), "gofer: dump_on_sigquit: pipe");
+    }
+    ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    ::fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    ::fcntl(fds[1], F_SETFL, ::fcntl(fds[1], F_GETFL) | O_NONBLOCK);
+    sigquit_pipe_out = fds[0];
+    sigquit_pipe_in.store(fds[1], std::memory_order_relaxed);
+  }
+  // Drop what a handler wrote after the previous watcher stopped (it ran as
+  // the disposition was being restored): that quit was not ours to act on.
+  pollfd ready{sigquit_pipe_out, POLLIN, 0};
+  while (::poll(&ready, 1, 0) > 0 && (ready.revents & POLLIN) != 0) {
+    char byte = 0;
+    if (::read(sigquit_pipe_out, &byte, 1) <= 0) break;
+  }
+  sigquit_watcher = new std::thread(watch_sigquit, sigquit_pipe_out);
+  struct sigaction action {};
+  action.sa_handler = on_sigquit;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;  // interrupted system calls go on
+  ::sigaction(SIGQUIT, &action, &sigquit_before);
+}
+
+void stop_watching() noexcept {
+  // A quit written before this is read before the stop, and acted on.
+  ::sigaction(SIGQUIT, &sigquit_before, nullptr);
+  write_all(sigquit_pipe_in.load(std::memory_order_relaxed), std::string_view(&stop_byte, 1));
+  sigquit_watcher->join();
+  delete std::exchange(sigquit_watcher, nullptr);
+}
+
 }  // namespace
 
 listed_run::listed_run(runtime& rt) noexcept : rt(rt) {
@@ -102,6 +212,19 @@ listed_run::~listed_run() {
   std::lock_guard lock{runs_mutex};
   (prev != nullptr ? prev->next : runs) = next;
   (next != nullptr ? next->prev : last_run) = prev;
+}
+
+sigquit_dump::sigquit_dump(bool enabled) : enabled_(enabled) {
+  if (!enabled_) return;
+  std::lock_guard lock{sigquit_mutex};
+  if (sigquit_users == 0) start_watching();
+  ++sigquit_users;
+}
+
+sigquit_dump::~sigquit_dump() {
+  if (!enabled_) return;
+  std::lock_guard lock{sigquit_mutex};
+  if (--sigquit_users == 0) stop_watching();
 }
 
 }  // namespace gofer::detail

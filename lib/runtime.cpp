@@ -367,6 +367,10 @@ namespace {
 run_options with_environment(run_options options) {
   const char* virtual_time = std::getenv("GOFER_VIRTUAL_TIME");
   if (virtual_time != nullptr && std::string_view{virtual_time} == "1") options.virtual_time = true;
+  const char* dump_on_sigquit = std::getenv("GOFER_DUMP_ON_SIGQUIT");
+  if (dump_on_sigquit != nullptr && std::string_view{dump_on_sigquit} == "1") {
+    options.dump_on_sigquit = true;
+  }
   return options;
 }
 }  // namespace
@@ -413,7 +417,9 @@ void run(void (*main)(void*), void* main_arg, const run_options& options) {
     throw runtime_misuse("gofer::run called inside gofer::run");
   }
   if (options.threads == 0) throw invalid_argument("gofer::run: threads must be at least 1");
-  runtime rt{with_environment(options)};
+  const run_options effective = with_environment(options);
+  runtime rt{effective};
+  const sigquit_dump quit_dumps{effective.dump_on_sigquit};  // may throw: nothing to undo yet
   // main is a goroutine too: give this thread's context a record for the
   // duration (Boost deletes the record when it is replaced).
   boost::fibers::context* const main_context = boost::fibers::context::active();
@@ -429,7 +435,7 @@ void run(void (*main)(void*), void* main_arg, const run_options& options) {
   rt.start(*main_record);
   std::exception_ptr main_failed;
   {
-    // gofer::dump from other threads sees rt until it is done.
+    // gofer::dump from other threads, and SIGQUIT, see rt until it is done.
     const listed_run listed{rt};
     try {
       main(main_arg);

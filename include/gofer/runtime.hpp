@@ -30,6 +30,17 @@
 //                     (and so gofer::run), with what each goroutine waits
 //                     for, instead of hanging. Turn it off if threads outside
 //                     the runtime may wake goroutines.
+//   dump_on_sigquit - while run runs, SIGQUIT (Ctrl-\ in a terminal, or
+//                     kill -QUIT) prints "SIGQUIT: quit" and gofer::dump's
+//                     report of every run in the process to stderr and ends
+//                     the process with status 2, as a Go program does. Off by
+//                     default, since it takes the process's SIGQUIT; the
+//                     disposition from before is restored when the last run
+//                     that asked for it ends. The handler only wakes a
+//                     watcher thread, which writes the report. A SIGQUIT
+//                     blocked in the thread it is sent to, or handled by a
+//                     handler installed later, is not seen.
+//                     GOFER_DUMP_ON_SIGQUIT=1 in the environment turns it on.
 // threads = 0 throws gofer::invalid_argument.
 //
 // Goroutines may be named for those reports: gofer::go(gofer::named{"x"}, f).
@@ -97,6 +108,7 @@ struct run_options {
   bool guard_pages = false;
   bool virtual_time = false;
   bool detect_deadlock = true;
+  bool dump_on_sigquit = false;  // Go: always on
 };
 
 // A name for a goroutine, shown in deadlock reports: go(named{"ticker"}, f).

@@ -1,10 +1,13 @@
-// Tests for gofer::dump (gofer/runtime.hpp): Go's goroutine dump (what
-// SIGQUIT prints), one "goroutine N [...]:" line per goroutine, with the wait
-// reasons deadlock reports use.
+// Tests for gofer::dump and run_options::dump_on_sigquit (gofer/runtime.hpp):
+// Go's goroutine dump (what SIGQUIT prints), one "goroutine N [...]:" line
+// per goroutine, with the wait reasons deadlock reports use. What SIGQUIT
+// itself does to the process is tested by sigquit_main.cpp (exit tests in
+// tests/CMakeLists.txt).
 #include <doctest/doctest.h>
 
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -180,4 +183,63 @@ TEST_CASE("dump from a thread outside the runs reports every run in the process"
   CHECK(contains(two, "goroutine 2 \"a\" [chan receive]:\n"));
   CHECK(contains(two, "goroutine 2 \"b\" [chan receive]:\n"));
   CHECK(dump_to_string() == "no gofer::run is running\n");
+}
+
+namespace {
+
+volatile std::sig_atomic_t own_sigquits = 0;
+extern "C" void count_sigquit(int) {
+  own_sigquits = own_sigquits + 1;
+}
+
+// Whether SIGQUIT's handler is count_sigquit (doctest cannot print a
+// function pointer, so compare here).
+bool own_handler_installed() {
+  struct sigaction now {};
+  sigaction(SIGQUIT, nullptr, &now);
+  return now.sa_handler == count_sigquit;
+}
+
+}  // namespace
+
+TEST_CASE("dump_on_sigquit takes SIGQUIT only while a run that asked for it runs") {
+  struct sigaction own {};
+  own.sa_handler = count_sigquit;
+  sigemptyset(&own.sa_mask);
+  struct sigaction before {};
+  REQUIRE(sigaction(SIGQUIT, &own, &before) == 0);
+
+  // Without the flag, run leaves SIGQUIT alone.
+  gofer::run([] { CHECK(own_handler_installed()); });
+  CHECK(own_handler_installed());
+
+  // Two runs with the flag, overlapping: the handler is gofer's until the
+  // last one ends, then the one from before is back.
+  std::atomic<bool> a_inside{false};
+  std::atomic<bool> a_may_end{false};
+  std::thread a{[&] {
+    gofer::run(
+        [&] {
+          a_inside = true;
+          while (!a_may_end)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        },
+        {.dump_on_sigquit = true});
+  }};
+  while (!a_inside)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  CHECK_FALSE(own_handler_installed());
+  gofer::run(
+      [&] {
+        CHECK_FALSE(own_handler_installed());
+        a_may_end = true;
+        a.join();
+        CHECK_FALSE(own_handler_installed());  // this run still wants it
+      },
+      {.dump_on_sigquit = true});
+  CHECK(own_handler_installed());
+  std::raise(SIGQUIT);
+  CHECK(own_sigquits == 1);
+
+  REQUIRE(sigaction(SIGQUIT, &before, nullptr) == 0);
 }
