@@ -144,6 +144,67 @@ TEST_CASE("a dump while run waits for goroutines at its end shows main ended") {
   });
 }
 
+TEST_CASE("dumps taken while goroutines park, wake and end are well-formed snapshots") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    // What a line may say here: parked in one of these, or not parked.
+    const auto well_formed = [](const std::string& report) {
+      for (const std::string& line : goroutine_lines(report)) {
+        bool known = false;
+        for (const char* reason :
+             {"[running]:", "[runnable]:", "[chan send]:", "[chan receive]:",
+              "[sync.WaitGroup.Wait]:", "[main ended, waiting for goroutines]:"}) {
+          known = known || line.ends_with(reason);
+        }
+        if (!known) return false;
+      }
+      return report == "no gofer::run is running\n" || report.starts_with("goroutine 1 (main) [");
+    };
+    // A thread outside the run dumps it (through the list of runs) all along,
+    // as main does from inside: under ThreadSanitizer, this is the race test.
+    std::atomic<bool> done{false};
+    std::string outside_bad;  // the first ill-formed report, read after join
+    std::thread outside{[&] {
+      while (!done) {
+        std::string report = dump_to_string();
+        if (outside_bad.empty() && !well_formed(report)) outside_bad = std::move(report);
+      }
+    }};
+    gofer::run(
+        [&] {
+          gofer::wait_group wg;
+          for (int pair = 0; pair < 4; ++pair) {
+            auto ping = make_chan<int>();
+            auto pong = make_chan<int>();
+            wg.go([ping, pong] {
+              for (int i = 0; i < 200; ++i) {
+                ping.send(i);
+                pong.recv();
+              }
+            });
+            wg.go([ping, pong] {
+              for (int i = 0; i < 200; ++i) {
+                ping.recv();
+                pong.send(i);
+              }
+            });
+          }
+          for (int i = 0; i < 50; ++i) {
+            gofer::go([] {});  // goroutines that start and end meanwhile
+            const std::string report = dump_to_string();
+            INFO("report:\n", report);
+            CHECK(well_formed(report));
+            CHECK(report.starts_with("goroutine 1 (main) [running]:\n"));
+            gofer::yield();
+          }
+          wg.wait();
+        },
+        options);
+    done = true;
+    outside.join();
+    CHECK_MESSAGE(outside_bad.empty(), "ill-formed report:\n", outside_bad);
+  });
+}
+
 TEST_CASE("dump outside every gofer::run writes one line") {
   CHECK(dump_to_string() == "no gofer::run is running\n");
 }
