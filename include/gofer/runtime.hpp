@@ -38,8 +38,8 @@
 //                     disposition from before is restored when the last run
 //                     that asked for it ends. The handler only wakes a
 //                     watcher thread, which writes the report. A SIGQUIT
-//                     blocked in the thread it is sent to, or handled by a
-//                     handler installed later, is not seen.
+//                     that every thread blocks, or that a handler installed
+//                     later takes, is not seen.
 //                     GOFER_DUMP_ON_SIGQUIT=1 in the environment turns it on.
 // threads = 0 throws gofer::invalid_argument.
 //
