@@ -18,6 +18,7 @@
 #include <boost/fiber/algo/round_robin.hpp>
 #include <boost/fiber/operations.hpp>
 
+#include "dump.hpp"
 #include "gofer/defer.hpp"
 #include "gofer/detail/assert.hpp"
 #include "gofer/detail/sanitizer.hpp"
@@ -300,32 +301,7 @@ void runtime::wait_until_others_blocked(parker& p) {
 }
 
 std::string runtime::describe_blocked_goroutines() {
-  struct line {
-    std::uint64_t id;
-    std::string text;
-  };
-  std::vector<line> lines;
-  auto describe = [&lines](const goroutine& g) {
-    std::string text = "goroutine " + std::to_string(g.id);
-    if (g.id == 1) text += " (main)";
-    if (!g.name.empty()) text += " \"" + g.name + "\"";
-    const bool parked = g.parker.state.load(std::memory_order_acquire) == parker::waiting;
-    text += " [";
-    text += parked ? g.parker.wait_reason : "blocked outside gofer";
-    text += "]:\n";
-    lines.push_back({g.id, std::move(text)});
-  };
-  describe(*main_);
-  {
-    spinlock_lock lock{goroutines_lock_};
-    for (goroutine* g = goroutines_; g != nullptr; g = g->next)
-      describe(*g);
-  }
-  std::sort(lines.begin(), lines.end(), [](const line& a, const line& b) { return a.id < b.id; });
-  std::string report = "all goroutines are asleep - deadlock!\n\n";
-  for (const line& l : lines)
-    report += l.text;
-  return report;
+  return "all goroutines are asleep - deadlock!\n\n" + describe_goroutines(report_kind::deadlock);
 }
 
 void runtime::unwind_parked_goroutines() noexcept {
@@ -391,6 +367,10 @@ namespace {
 run_options with_environment(run_options options) {
   const char* virtual_time = std::getenv("GOFER_VIRTUAL_TIME");
   if (virtual_time != nullptr && std::string_view{virtual_time} == "1") options.virtual_time = true;
+  const char* dump_on_sigquit = std::getenv("GOFER_DUMP_ON_SIGQUIT");
+  if (dump_on_sigquit != nullptr && std::string_view{dump_on_sigquit} == "1") {
+    options.dump_on_sigquit = true;
+  }
   return options;
 }
 }  // namespace
@@ -436,8 +416,10 @@ void run(void (*main)(void*), void* main_arg, const run_options& options) {
   if (this_thread_runtime != nullptr) {
     throw runtime_misuse("gofer::run called inside gofer::run");
   }
-  if (options.threads == 0) throw std::invalid_argument("gofer::run: threads must be at least 1");
-  runtime rt{with_environment(options)};
+  if (options.threads == 0) throw invalid_argument("gofer::run: threads must be at least 1");
+  const run_options effective = with_environment(options);
+  runtime rt{effective};
+  const sigquit_dump quit_dumps{effective.dump_on_sigquit};  // may throw: nothing to undo yet
   // main is a goroutine too: give this thread's context a record for the
   // duration (Boost deletes the record when it is replaced).
   boost::fibers::context* const main_context = boost::fibers::context::active();
@@ -452,12 +434,16 @@ void run(void (*main)(void*), void* main_arg, const run_options& options) {
   main_context->set_properties(main_record);
   rt.start(*main_record);
   std::exception_ptr main_failed;
-  try {
-    main(main_arg);
-  } catch (...) {
-    main_failed = std::current_exception();
+  {
+    // gofer::dump from other threads, and SIGQUIT, see rt until it is done.
+    const listed_run listed{rt};
+    try {
+      main(main_arg);
+    } catch (...) {
+      main_failed = std::current_exception();
+    }
+    rt.shutdown();
   }
-  rt.shutdown();
   main_context->set_properties(nullptr);
   if (main_failed) std::rethrow_exception(main_failed);
 }

@@ -100,6 +100,15 @@ class runtime final : public scheduler_hooks {
   // blocked (all_asleep wakes it first, before any clock advance).
   void wait_until_others_blocked(parker& p);
 
+  // One "goroutine N [reason]:" line per goroutine, in order of id (lib/dump.cpp).
+  // A goroutine parked in gofer shows what it waits for. One that is not:
+  // for a deadlock report, where every goroutine is asleep, it is "blocked
+  // outside gofer"; for gofer::dump it is "running" (executing, queued to
+  // run, or blocked in something gofer does not own: gofer cannot tell
+  // these apart), or "runnable" if woken but not yet resumed.
+  enum class report_kind { deadlock, dump };
+  std::string describe_goroutines(report_kind kind);
+
   // scheduler_hooks
   time_point poll_timers() noexcept override;
   bool all_asleep() noexcept override;

@@ -2,10 +2,10 @@
 #include "gofer/time.hpp"
 
 #include <optional>
-#include <stdexcept>
 #include <string>
 
 #include "gofer/detail/assert.hpp"
+#include "gofer/errors.hpp"
 #include "runtime_state.hpp"
 #include "timer_service.hpp"
 
@@ -167,7 +167,7 @@ timer after_func(duration d, std::function<void()> f) {
 }
 
 ticker::ticker(duration d) {
-  if (d <= duration::zero()) throw std::invalid_argument("non-positive interval for NewTicker");
+  if (d <= duration::zero()) throw invalid_argument("non-positive interval for NewTicker");
   auto state = detail::new_channel_timer("gofer::ticker", detail::timer_state::kind::ticker);
   c = state->channel;
   handle_ = std::make_shared<detail::timer_handle>(state, true);
@@ -194,7 +194,7 @@ void ticker::stop() {
 }
 
 void ticker::reset(duration d) {
-  if (d <= duration::zero()) throw std::invalid_argument("non-positive interval for Ticker.Reset");
+  if (d <= duration::zero()) throw invalid_argument("non-positive interval for Ticker.Reset");
   const std::shared_ptr<detail::timer_state>& state = handle_->state;
   state->service->quiesce(*state);
   detail::drain(*state);

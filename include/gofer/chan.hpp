@@ -28,7 +28,6 @@
 #include <iterator>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <utility>
 
 #include "gofer/detail/chan_state.hpp"
@@ -320,10 +319,10 @@ class recv_chan : public detail::chan_handle<T>, public detail::recv_ops<recv_ch
 
 // Go: make(chan T, capacity). 0 (the default) makes an unbuffered channel;
 // n > 0 one that buffers exactly n values. A negative capacity throws
-// std::invalid_argument, as Go panics "makechan: size out of range".
+// gofer::invalid_argument, as Go panics "makechan: size out of range".
 template <class T>
 chan<T> make_chan(std::ptrdiff_t capacity = 0) {
-  if (capacity < 0) throw std::invalid_argument("makechan: size out of range");
+  if (capacity < 0) throw invalid_argument("makechan: size out of range");
   return chan<T>(std::make_shared<detail::chan_state<T>>(static_cast<std::size_t>(capacity)));
 }
 

@@ -2,9 +2,16 @@
 //
 // gofer has three kinds of failure, as Go does:
 //   - misuse that Go answers with a panic throws an exception derived from
-//     gofer::error (send on a closed channel, close of a closed channel, ...);
+//     gofer::error, so catching gofer::error catches every one: the channel
+//     panics (send_on_closed_channel, close_of_closed_channel,
+//     close_of_nil_channel), invalid_argument (a precondition on an argument:
+//     make_chan(-1), ticker(0s), threads = 0), runtime_misuse, deadlock, and
+//     the sync panics (negative_wait_group_counter, wait_group_misuse,
+//     unlock_of_unlocked_mutex);
 //   - expected outcomes are return values (recv reports "closed", try_send
-//     reports "would block");
+//     reports "would block"). The one exception to that is parse_duration,
+//     which throws std::invalid_argument for bad text where Go returns an
+//     error: bad input is not misuse, so it is not a gofer::error;
 //   - broken internal invariants abort through GOFER_ASSERT.
 // Each exception's what() is Go's panic text, so a message reads the same in
 // both languages.
@@ -27,6 +34,24 @@ namespace gofer {
 class error : public std::logic_error {
  public:
   using std::logic_error::logic_error;
+};
+
+// A precondition of a gofer call was not met, where Go panics: a negative
+// capacity for make_chan (Go: "makechan: size out of range"), a period <= 0
+// for ticker or ticker::reset (Go: "non-positive interval for NewTicker" and
+// "... for Ticker.Reset"), run_options::threads == 0 (Go has no such case:
+// GOMAXPROCS ignores values < 1). what() is Go's panic text where Go has one.
+//
+// It is not a std::invalid_argument (what gofer used to throw for these):
+// std::invalid_argument and gofer::error both
+// derive from std::logic_error, and a class deriving from both would hold two
+// std::logic_error (so two std::exception) bases, which no handler for
+// std::exception or std::logic_error could then catch (an ambiguous base does
+// not match). Code that caught std::invalid_argument from gofer should catch
+// gofer::invalid_argument, or std::logic_error, which catches both.
+class invalid_argument : public error {
+ public:
+  explicit invalid_argument(const std::string& what) : error(what) {}
 };
 
 // Go: runtime/chan.go chansend "send on closed channel".

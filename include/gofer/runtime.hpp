@@ -30,8 +30,39 @@
 //                     (and so gofer::run), with what each goroutine waits
 //                     for, instead of hanging. Turn it off if threads outside
 //                     the runtime may wake goroutines.
+//   dump_on_sigquit - while run runs, SIGQUIT (Ctrl-\ in a terminal, or
+//                     kill -QUIT) prints "SIGQUIT: quit" and gofer::dump's
+//                     report of every run in the process to stderr and ends
+//                     the process with status 2, as a Go program does. Off by
+//                     default, since it takes the process's SIGQUIT; the
+//                     disposition from before is restored when the last run
+//                     that asked for it ends. The handler only wakes a
+//                     watcher thread, which writes the report. A SIGQUIT
+//                     that every thread blocks, or that a handler installed
+//                     later takes, is not seen.
+//                     GOFER_DUMP_ON_SIGQUIT=1 in the environment turns it on.
+// threads = 0 throws gofer::invalid_argument.
 //
 // Goroutines may be named for those reports: gofer::go(gofer::named{"x"}, f).
+//
+// gofer::dump(out) writes every goroutine of the run, one line each, in order
+// of id, as Go's goroutine dump (SIGQUIT, runtime.Stack(buf, true)) begins
+// each goroutine, without the stacks:
+//   goroutine 1 (main) [running]:
+//   goroutine 2 "ticker" [chan receive]:
+//   goroutine 3 [sync.Mutex.Lock]:
+// A goroutine blocked in gofer shows what it waits for, as deadlock reports
+// do. One that is not shows [running]: gofer cannot tell a goroutine that
+// runs from one queued to run (Go's [runnable]) or one blocked in something
+// gofer does not own (a std::mutex); [runnable] is one just woken. Main,
+// once it has returned and run waits for the others, shows
+// [main ended, waiting for goroutines]. The report is a snapshot: each line
+// is true at the moment it was read, and goroutines go on running meanwhile.
+// From a goroutine (or any thread of a run) it reports that run; from any
+// other thread, every run in the process, each under a
+// "gofer::run <k> of <n>:" header when there are several. With no run at all
+// it writes the one line "no gofer::run is running" instead of throwing: it
+// is a diagnostic, safe to call from a watchdog or a log path.
 //
 // gofer::go(f, args...) starts f(args...) as a goroutine. The arguments are
 // decay-copied now, as Go evaluates them at the go statement. An exception
@@ -59,6 +90,7 @@
 #include <cstddef>
 #include <exception>
 #include <functional>
+#include <iosfwd>
 #include <memory>
 #include <optional>
 #include <string>
@@ -83,6 +115,7 @@ struct run_options {
   bool guard_pages = false;
   bool virtual_time = false;
   bool detect_deadlock = true;
+  bool dump_on_sigquit = false;  // Go: always on
 };
 
 // A name for a goroutine, shown in deadlock reports: go(named{"ticker"}, f).
@@ -169,5 +202,9 @@ std::invoke_result_t<F&> run(F&& main, const run_options& options = {}) {
 
 // Lets other goroutines run (Go: runtime.Gosched).
 void yield();
+
+// Writes a snapshot of every goroutine: id, name, what it waits for (see the
+// top of this file). Go: the goroutine dump of SIGQUIT, without the stacks.
+void dump(std::ostream& out);
 
 }  // namespace gofer

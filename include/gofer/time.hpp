@@ -18,7 +18,7 @@
 //   - ticker(d): `c` delivers tick k at start + k*d, so ticks do not drift. A
 //     slow receiver loses ticks instead of accumulating them: at most one is
 //     pending. stop() and reset(d) leave no stale tick behind. d <= 0 throws
-//     std::invalid_argument, as Go panics.
+//     gofer::invalid_argument, as Go panics.
 //   - after(d) is timer(d).c; after_func(d, f) runs f in its own goroutine
 //     after d (its timer's c is nil, as in Go); tick(d) is a ticker's
 //     channel with no handle to stop it.

@@ -9,7 +9,6 @@
 #include <memory>
 #include <numeric>
 #include <optional>
-#include <stdexcept>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -25,8 +24,9 @@ using gofer_test::for_each_scheduler;
 using gofer_test::let_others_run;
 using gofer_test::set_on_destroy;
 
-TEST_CASE("make_chan with a negative capacity throws std::invalid_argument") {
-  CHECK_THROWS_AS(make_chan<int>(-1), std::invalid_argument);
+TEST_CASE("make_chan with a negative capacity throws gofer::invalid_argument") {
+  CHECK_THROWS_AS(make_chan<int>(-1), gofer::invalid_argument);
+  CHECK_THROWS_AS(make_chan<int>(-1), gofer::error);
   CHECK_THROWS_WITH(make_chan<int>(-1), "makechan: size out of range");
 }
 

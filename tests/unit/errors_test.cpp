@@ -1,12 +1,15 @@
 // Tests for gofer/errors.hpp: gofer::failure, the printable, comparable
 // error value that error_group::wait() and cause(ctx) return, and
-// is_timeout. (The exceptions themselves are tested where they are thrown.)
+// is_timeout, and the exceptions' one hierarchy. (Each exception is tested
+// where it is thrown.)
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <exception>
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <type_traits>
 
 #include <gofer/gofer.hpp>
 
@@ -115,4 +118,52 @@ TEST_CASE("error_group wait and cause return failures that print and compare") {
         },
         options);
   });
+}
+
+// Catching gofer::error catches every misuse gofer reports (errors.hpp).
+static_assert(std::is_base_of_v<gofer::error, gofer::send_on_closed_channel>);
+static_assert(std::is_base_of_v<gofer::error, gofer::close_of_closed_channel>);
+static_assert(std::is_base_of_v<gofer::error, gofer::close_of_nil_channel>);
+static_assert(std::is_base_of_v<gofer::error, gofer::invalid_argument>);
+static_assert(std::is_base_of_v<gofer::error, gofer::runtime_misuse>);
+static_assert(std::is_base_of_v<gofer::error, gofer::negative_wait_group_counter>);
+static_assert(std::is_base_of_v<gofer::error, gofer::wait_group_misuse>);
+static_assert(std::is_base_of_v<gofer::error, gofer::unlock_of_unlocked_mutex>);
+static_assert(std::is_base_of_v<gofer::error, gofer::deadlock>);
+static_assert(std::is_base_of_v<std::logic_error, gofer::error>);
+// Not also a std::invalid_argument: that would make std::logic_error (and
+// std::exception) an ambiguous base, which no handler could catch.
+static_assert(!std::is_base_of_v<std::invalid_argument, gofer::invalid_argument>);
+
+TEST_CASE("every precondition failure is a gofer::error, and a std::logic_error") {
+  // Go: make(chan int, -1), time.NewTicker(0), Ticker.Reset(-1), and run's own threads = 0.
+  const auto expect_invalid_argument = [](auto&& call, const char* what) {
+    CAPTURE(what);
+    CHECK_THROWS_WITH_AS(call(), what, gofer::invalid_argument);
+    CHECK_THROWS_AS(call(), gofer::error);
+    CHECK_THROWS_AS(call(), std::logic_error);  // what catchers of std::invalid_argument can use
+    CHECK_THROWS_AS(call(), std::exception);
+  };
+  expect_invalid_argument([] { gofer::make_chan<int>(-1); }, "makechan: size out of range");
+  expect_invalid_argument([] { gofer::run([] {}, {.threads = 0}); },
+                          "gofer::run: threads must be at least 1");
+  gofer::run([&] {
+    expect_invalid_argument([] { gofer::ticker(gofer::duration::zero()); },
+                            "non-positive interval for NewTicker");
+    gofer::ticker tk(std::chrono::hours(1));
+    expect_invalid_argument([&] { tk.reset(-gofer::duration(1)); },
+                            "non-positive interval for Ticker.Reset");
+  });
+}
+
+TEST_CASE("parse_duration's bad input is Go's returned error, not misuse: std::invalid_argument") {
+  CHECK_THROWS_AS(gofer::parse_duration("1x"), std::invalid_argument);
+  bool is_gofer_error = false;
+  try {
+    gofer::parse_duration("1x");
+  } catch (const gofer::error&) {
+    is_gofer_error = true;
+  } catch (const std::invalid_argument&) {
+  }
+  CHECK_FALSE(is_gofer_error);
 }

@@ -278,8 +278,9 @@ TEST_CASE("run inside run throws runtime_misuse") {
   });
 }
 
-TEST_CASE("run with zero threads throws std::invalid_argument") {
-  CHECK_THROWS_AS(gofer::run([] {}, {.threads = 0}), std::invalid_argument);
+TEST_CASE("run with zero threads throws gofer::invalid_argument") {
+  CHECK_THROWS_AS(gofer::run([] {}, {.threads = 0}), gofer::invalid_argument);
+  CHECK_THROWS_AS(gofer::run([] {}, {.threads = 0}), gofer::error);
 }
 
 TEST_CASE("run twice in a row works, for every thread count") {

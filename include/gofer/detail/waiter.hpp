@@ -65,6 +65,25 @@ struct waiter {
   bool success = false;
 };
 
+// Why a goroutine waits, for reports: always a string literal. Written only
+// by the goroutine itself (before begin_park publishes `waiting`); read by
+// deadlock reports and by gofer::dump from any thread, possibly while the
+// owner is already parking again, hence an atomic. Relaxed is enough: a
+// reader loads parker::state with acquire first, so it sees this park's
+// reason or a later one, and every value is a valid string.
+class wait_reason_slot {
+ public:
+  explicit wait_reason_slot(const char* reason) noexcept : reason_(reason) {}
+  wait_reason_slot& operator=(const char* reason) noexcept {
+    reason_.store(reason, std::memory_order_relaxed);
+    return *this;
+  }
+  const char* get() const noexcept { return reason_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<const char*> reason_;
+};
+
 // The blocked goroutine itself: one per blocking send, recv or select.
 struct parker {
   enum : std::uint32_t { waiting = 0, claimed = 1, completed = 2 };
@@ -79,8 +98,8 @@ struct parker {
   spinlock park_lock;                // the switch lock of selects and forever-blocks
   runtime* owner_runtime = nullptr;  // null for a thread outside gofer::run
   parker* unwind_next = nullptr;     // shutdown's list of parkers to unwind
-  // What the goroutine waits for, for deadlock reports (set before begin_park).
-  const char* wait_reason = "";
+  // What the goroutine waits for, for reports (set before begin_park).
+  wait_reason_slot wait_reason{""};
   // Set by blocking_as while the goroutine is inside a gofer call that blocks
   // on channels of its own (sync.Mutex.Lock); begin_park reports it instead
   // of wait_reason. Only the owner touches it.
