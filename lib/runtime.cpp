@@ -495,7 +495,8 @@ park_start begin_park(parker& p, spinlock& switch_lock) noexcept {
 void suspend(parker& p, spinlock_lock& switch_lock) noexcept {
   GOFER_ASSERT(p.context == boost::fibers::context::active());
   GOFER_ASSERT(switch_lock.owns_lock() && switch_lock.mutex() == p.switch_lock);
-  GOFER_ASSERT(p.state.load(std::memory_order_relaxed) != parker::completed);
+  // p.state may be anything here: a select's claimer can claim and publish
+  // `completed` before we switch out; it then waits for the switch lock.
   // Boost unlocks the switch lock after the switch, where TSan cannot see it.
   GOFER_TSAN_RELEASE(switch_lock.mutex());
   if (p.migrates) {
