@@ -233,6 +233,7 @@ void runtime::start(goroutine& main_record) {
   main_ = &main_record;
   this_thread_runtime = this;
   pool_ = std::make_shared<scheduler_pool>(options_.threads, *this);
+  stacks_->open_thread_cache();
   boost::fibers::use_scheduling_algorithm<gofer_algorithm>(pool_);
   workers_.reserve(options_.threads - 1);
   for (std::size_t i = 1; i < options_.threads; ++i) {
@@ -242,6 +243,7 @@ void runtime::start(goroutine& main_record) {
 
 void runtime::worker_main() {
   this_thread_runtime = this;
+  stacks_->open_thread_cache();
   boost::fibers::use_scheduling_algorithm<gofer_algorithm>(pool_);
   // While this thread's main context waits here, its dispatcher runs
   // goroutines.
@@ -251,6 +253,7 @@ void runtime::worker_main() {
   }
   // Boost's switches at thread exit do not go through the algorithm.
   gofer_algorithm::current()->retire();
+  stacks_->close_thread_cache();
   this_thread_runtime = nullptr;
 }
 
@@ -351,6 +354,7 @@ void runtime::shutdown() {
   // one pass of the dispatcher frees their stacks now rather than whenever
   // this thread next runs fibers.
   boost::this_fiber::yield();
+  stacks_->close_thread_cache();
   // Leave the thread as we found it: Boost's default single-thread scheduler.
   gofer_algorithm::current()->retire();
   boost::fibers::use_scheduling_algorithm<boost::fibers::algo::round_robin>();

@@ -112,6 +112,7 @@ class runtime final : public scheduler_hooks {
   // scheduler_hooks
   time_point poll_timers() noexcept override;
   bool all_asleep() noexcept override;
+  void all_idle() noexcept override { stacks_->scavenge(); }
 
  private:
   void worker_main();

@@ -24,6 +24,11 @@ constexpr int spin_rounds = 200;
 // Go's local run queue holds 256: beyond that, the older half moves to the
 // global queue, and the newest goroutines run first.
 constexpr std::size_t local_queue_limit = 256;
+static_assert(gofer_algorithm::take_limit == local_queue_limit / 2);
+
+// The most one steal takes from a victim's queue.
+constexpr std::size_t max_steal = 32;
+static_assert(max_steal <= gofer_algorithm::take_limit);
 
 // How soon a parked worker looks again while another worker's runnext is
 // occupied (see suspend_until): rare enough to cost nothing measurable,
@@ -133,14 +138,14 @@ void gofer_algorithm::overflow_locked() noexcept {
 
 boost::fibers::context* gofer_algorithm::pop_global(bool batch) noexcept {
   if (pool_->global_count_.load(std::memory_order_relaxed) == 0) return nullptr;
-  boost::fibers::context* taken[local_queue_limit / 2];
+  boost::fibers::context** const taken = taken_.data();
   std::size_t count = 0;
   {
     spinlock_lock global{pool_->global_lock_};
     auto& queue = pool_->global_;
     // Go: globrunqget, a share for each worker, at most half a local queue.
     const std::size_t share = batch ? queue.size() / pool_->size() + 1 : 1;
-    count = std::min({share, queue.size(), std::size(taken)});
+    count = std::min({share, queue.size(), take_limit});
     for (std::size_t k = 0; k < count; ++k) {
       taken[k] = queue.front();
       queue.pop_front();
@@ -226,7 +231,9 @@ void scheduler_pool::inject(boost::fibers::context* context) noexcept {
     global_count_.store(global_.size(), std::memory_order_relaxed);
   }
   // Go's injectglist: wake a parked worker unless one is spinning, and it
-  // will find the goroutine in the global queue.
+  // will find the goroutine in the global queue. The fence: as in
+  // wake_an_idle_worker.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
   if (spinning_.load(std::memory_order_acquire) != 0 ||
       idle_count_.load(std::memory_order_seq_cst) == 0) {
     return;
@@ -273,12 +280,12 @@ boost::fibers::context* gofer_algorithm::steal(bool runnext_too) noexcept {
     // Take the older half of the victim's queue (Go: runqsteal). Its runnext
     // is about to run where its waker runs, unless that worker has stayed
     // busy all through our spin: then take it too.
-    boost::fibers::context* taken[32];
+    boost::fibers::context** const taken = taken_.data();
     std::size_t count = 0;
     {
       spinlock_lock lock{victim->lock_};
       const std::size_t half = (victim->queue_.size() + 1) / 2;
-      count = std::min<std::size_t>(half, std::size(taken));
+      count = std::min<std::size_t>(half, max_steal);
       for (std::size_t k = 0; k < count; ++k) {
         taken[k] = victim->queue_.front();
         victim->queue_.pop_front();
@@ -379,8 +386,11 @@ boost::fibers::context* gofer_algorithm::choose_next() noexcept {
 bool gofer_algorithm::has_own_work() noexcept {
   if (!pinned_.empty()) return true;
   if (pool_->global_count_.load(std::memory_order_relaxed) != 0) return true;
-  spinlock_lock lock{lock_};
-  return runnext_ != nullptr || !queue_.empty();
+  // The mirrors, not lock_: a spinning worker calls this in a loop, and must
+  // not bounce its lock against a thief or a forwarding waker. A hint only:
+  // the pick that follows takes the lock.
+  return runnext_mirror_.load(std::memory_order_relaxed) != nullptr ||
+         queued_mirror_.load(std::memory_order_relaxed) != 0;
 }
 
 bool gofer_algorithm::has_ready_fibers() const noexcept {
@@ -436,6 +446,9 @@ bool gofer_algorithm::spin_for_work() noexcept {
 }
 
 void gofer_algorithm::wake_an_idle_worker() noexcept {
+  // Pairs with the fence in suspend_until (Dekker): either we see the idle
+  // worker's count, or it sees the work we just published in the mirrors.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
   // Go's wakep: a spinning worker will find the work by itself.
   if (pool_->spinning_.load(std::memory_order_acquire) != 0 ||
       pool_->idle_count_.load(std::memory_order_acquire) == 0) {
@@ -477,9 +490,13 @@ void gofer_algorithm::suspend_until(
   idle.push_back(this);
   pool_->idle_count_.store(idle.size(), std::memory_order_seq_cst);
   if (timed) ++pool_->timed_idle_;
+  const bool last_awake = idle.size() == pool_->size();
   pool_lock.unlock();
+  if (last_awake) pool_->hooks().all_idle();
   // Published as idle; look once more (Go does too): a pusher that read
-  // idle_count_ before our store did not wake anyone.
+  // idle_count_ before our store did not wake anyone. The fence pairs with
+  // wake_an_idle_worker's: the mirrors read below are not older than that.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
   if (any_work_anywhere()) {
     pool_lock.lock();
     if (timed) --pool_->timed_idle_;

@@ -33,6 +33,7 @@
 // them held.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -65,6 +66,9 @@ class scheduler_hooks {
   // blocked. Returns true if that changed (virtual time advanced and fired
   // timers, or a deadlock was reported to main).
   virtual bool all_asleep() noexcept = 0;
+  // The last awake worker is about to park (no lock held): nothing runs
+  // anywhere, a moment to give memory back.
+  virtual void all_idle() noexcept = 0;
 
  protected:
   ~scheduler_hooks() = default;
@@ -192,6 +196,14 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   }
 
   // Touched only by this worker's thread.
+ public:
+  static constexpr std::size_t take_limit = 128;  // half a local queue
+
+ private:
+  // What pop_global and steal take, before it is queued: here rather than on
+  // the stack, since they run on the stack of the goroutine that is parking
+  // or ending, and 1 KiB there would cost it a second resident page.
+  std::array<boost::fibers::context*, take_limit> taken_{};
   boost::fibers::scheduler::ready_queue_type pinned_;  // main contexts
   boost::fibers::context* dispatcher_ = nullptr;       // set while it is runnable
   boost::fibers::context* home_ = nullptr;             // this thread's dispatcher, once known

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <new>
 
+#include "gofer/detail/assert.hpp"
+
 namespace gofer::detail {
 
 namespace {
@@ -25,18 +27,34 @@ stack_pool::stack_pool(std::size_t stack_size, bool guard_pages)
       stride_(stack_size_ + (guard_pages ? page_size_ : 0)),
       stacks_per_slab_(std::max<std::size_t>(1, slab_bytes / stride_)) {}
 
+namespace {
+
+// A worker thread's cache of free stacks of one pool (Go: p.mcache's
+// stackcache). Touched only by its own thread.
+struct thread_cache {
+  stack_pool* pool = nullptr;  // null: closed, stacks go to the shared list
+  std::vector<void*> stacks;   // lowest usable address of each
+};
+thread_local thread_cache this_thread_cache;
+
+}  // namespace
+
 stack_pool::~stack_pool() {
-  for (void* slab : slabs_)
-    ::munmap(slab, stride_ * stacks_per_slab_);
+  for (const slab& s : slabs_)
+    ::munmap(s.base, stride_ * stacks_per_slab_);
 }
 
 void stack_pool::add_slab() {
   const std::size_t bytes = stride_ * stacks_per_slab_;
-  void* const slab = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
-                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (slab == MAP_FAILED) throw std::bad_alloc();
-  slabs_.push_back(slab);
-  auto* const base = static_cast<char*>(slab);
+  void* const mapping = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (mapping == MAP_FAILED) throw std::bad_alloc();
+  auto* const base = static_cast<char*>(mapping);
+  const auto at = std::upper_bound(slabs_.begin(), slabs_.end(), base,
+                                   [](char* b, const slab& s) { return b < s.base; });
+  slabs_.insert(at, slab{base, stacks_per_slab_, false});
+  // Room for every stack there is, so that give_locked never allocates.
+  free_.reserve(slabs_.size() * stacks_per_slab_);
   // Hand out the lowest stacks first: free_ is a stack (LIFO), so push in
   // reverse. The guard page, when there is one, is the lowest page of each
   // stride: stacks grow down into it.
@@ -47,13 +65,70 @@ void stack_pool::add_slab() {
   }
 }
 
+stack_pool::slab& stack_pool::slab_of(void* bottom) noexcept {
+  auto* const address = static_cast<char*>(bottom);
+  auto at = std::upper_bound(slabs_.begin(), slabs_.end(), address,
+                             [](char* b, const slab& s) { return b < s.base; });
+  GOFER_ASSERT(at != slabs_.begin());
+  --at;
+  GOFER_ASSERT(address < at->base + stride_ * stacks_per_slab_);
+  return *at;
+}
+
+void* stack_pool::take_locked() {
+  if (free_.empty()) add_slab();
+  void* const bottom = free_.back();
+  free_.pop_back();
+  slab& s = slab_of(bottom);
+  GOFER_ASSERT(s.free > 0);
+  --s.free;
+  s.cold = false;
+  return bottom;
+}
+
+void stack_pool::give_locked(void* bottom) noexcept {
+  // free_ has had room for every stack since add_slab reserved it, so this
+  // never allocates (and so cannot throw).
+  GOFER_ASSERT(free_.size() < free_.capacity());
+  free_.push_back(bottom);
+  slab& s = slab_of(bottom);
+  GOFER_ASSERT(s.free < stacks_per_slab_);
+  ++s.free;
+}
+
+void stack_pool::scavenge() noexcept {
+  std::lock_guard lock{mutex_};
+  std::size_t cold_stacks = 0;
+  for (const slab& s : slabs_)
+    cold_stacks += s.cold ? stacks_per_slab_ : 0;
+  std::size_t warm_free = free_.size() - cold_stacks;
+  for (slab& s : slabs_) {
+    if (warm_free <= warm_stacks) break;
+    if (s.cold || s.free != stacks_per_slab_) continue;
+    // Every stack of this slab is free, and enough others are warm: give its
+    // pages back. Under mutex_: no stack of it can be handed out meanwhile.
+    // MADV_DONTNEED on private anonymous memory reads back as zeroes, which
+    // a new fiber does not mind. A failure only leaves the pages resident.
+    (void)::madvise(s.base, stride_ * stacks_per_slab_, MADV_DONTNEED);
+    s.cold = true;
+    warm_free -= stacks_per_slab_;
+  }
+}
+
 boost::context::stack_context stack_pool::allocate() {
   void* bottom = nullptr;
-  {
+  thread_cache& cache = this_thread_cache;
+  if (cache.pool == this) {
+    if (cache.stacks.empty()) {
+      std::lock_guard lock{mutex_};
+      for (std::size_t k = 0; k < cache_batch; ++k)
+        cache.stacks.push_back(take_locked());
+    }
+    bottom = cache.stacks.back();
+    cache.stacks.pop_back();
+  } else {
     std::lock_guard lock{mutex_};
-    if (free_.empty()) add_slab();
-    bottom = free_.back();
-    free_.pop_back();
+    bottom = take_locked();
   }
   boost::context::stack_context stack;
   stack.size = stack_size_;
@@ -63,10 +138,44 @@ boost::context::stack_context stack_pool::allocate() {
 
 void stack_pool::deallocate(boost::context::stack_context& stack) noexcept {
   void* const bottom = static_cast<char*>(stack.sp) - stack.size;
+  thread_cache& cache = this_thread_cache;
+  if (cache.pool != this) {
+    std::lock_guard lock{mutex_};
+    give_locked(bottom);
+    return;
+  }
+  // open_thread_cache reserved room for cache_limit + 1.
+  GOFER_ASSERT(cache.stacks.size() < cache.stacks.capacity());
+  cache.stacks.push_back(bottom);
+  if (cache.stacks.size() > cache_limit) {
+    // Give back the least recently freed half (the front): the stacks whose
+    // pages are least likely to be in this core's cache.
+    std::lock_guard lock{mutex_};
+    for (std::size_t k = 0; k < cache_batch; ++k)
+      give_locked(cache.stacks[k]);
+    cache.stacks.erase(cache.stacks.begin(),
+                       cache.stacks.begin() + static_cast<std::ptrdiff_t>(cache_batch));
+  }
+}
+
+void stack_pool::open_thread_cache() {
+  thread_cache& cache = this_thread_cache;
+  // Already caching for another pool (a run inside a run's thread, which
+  // gofer::run refuses anyway): leave that one be; this pool goes uncached.
+  if (cache.pool != nullptr) return;
+  GOFER_ASSERT(cache.stacks.empty());
+  cache.stacks.reserve(cache_limit + 1);
+  cache.pool = this;
+}
+
+void stack_pool::close_thread_cache() noexcept {
+  thread_cache& cache = this_thread_cache;
+  if (cache.pool != this) return;
+  cache.pool = nullptr;
   std::lock_guard lock{mutex_};
-  // free_ has had room for every stack since add_slab pushed them all, so
-  // this never allocates (and so cannot throw).
-  free_.push_back(bottom);
+  for (void* bottom : cache.stacks)
+    give_locked(bottom);
+  cache.stacks.clear();
 }
 
 boost::context::stack_context pooled_stack_allocator::allocate() {

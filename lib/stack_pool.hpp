@@ -14,14 +14,28 @@
 // the last goroutine's accesses in TSan's shadow, but they happen before the
 // next goroutine's: the last one's final switch away synchronises (as every
 // switch lib/scheduler.cpp announces does), the stack comes back and goes
-// out again under mutex_, and the next goroutine's first switch in comes
+// out again on one thread or across threads under mutex_ (a thread cache's
+// batches), and the next goroutine's first switch in comes
 // after that, through the run queues. Mapping and unmapping a stack per
 // goroutine instead made TSan remap shadow and meta memory at ever new
 // addresses: slow, and kernel mappings towards vm.max_map_count.
 //
-// Memory is returned to the kernel only when the pool dies (with the runtime
-// and the last fiber that used it): a runtime that once ran a million
-// goroutines keeps their touched pages until gofer::run returns.
+// Each worker thread keeps a small cache of free stacks (Go: the per-P stack
+// cache, stackcache), so spawning and exiting goroutines on several threads
+// do not meet on mutex_: a thread takes and gives back `cache_batch` stacks
+// at a time. A thread uses its cache only between open_thread_cache() and
+// close_thread_cache() (a worker's lifetime); elsewhere stacks go straight
+// to the shared list.
+//
+// Resident memory follows live goroutines, not the most there ever were:
+// when the runtime goes idle (its last awake worker parks), scavenge() gives
+// the pages of whole free slabs back to the kernel (madvise MADV_DONTNEED,
+// one call per slab of 64 stacks), keeping `warm_stacks` free stacks warm;
+// they fault in again, zeroed, when reused. Not on every free: a page fault
+// costs microseconds (tens on some VMs), and a program that spawns and joins
+// in a loop would pay it for every goroutine (Go's scavenger, too, returns
+// memory in the background, not as it is freed). The mappings stay until
+// the pool dies (with the runtime and the last fiber that used it).
 #pragma once
 
 #include <cstddef>
@@ -44,8 +58,32 @@ class stack_pool {
   boost::context::stack_context allocate();
   void deallocate(boost::context::stack_context& stack) noexcept;
 
+  // The calling thread caches stacks of this pool until it closes the cache
+  // (which gives them back). One pool per thread at a time.
+  void open_thread_cache();
+  void close_thread_cache() noexcept;
+
+  // Gives back to the kernel the pages of free slabs beyond warm_stacks.
+  void scavenge() noexcept;
+
+  // How many stacks a thread's cache moves to or from the shared list at
+  // once, and the most it holds.
+  static constexpr std::size_t cache_batch = 32;
+  static constexpr std::size_t cache_limit = 2 * cache_batch;
+  // Free stacks kept warm (pages resident) before whole free slabs are
+  // given back to the kernel.
+  static constexpr std::size_t warm_stacks = 1024;
+
  private:
-  void add_slab();  // with mutex_ held
+  struct slab {
+    char* base;
+    std::size_t free = 0;  // how many of its stacks are in free_
+    bool cold = false;     // pages given back; no stack of it handed out since
+  };
+  void add_slab();                          // with mutex_ held
+  void* take_locked();                      // with mutex_ held
+  void give_locked(void* bottom) noexcept;  // with mutex_ held
+  slab& slab_of(void* bottom) noexcept;     // with mutex_ held
 
   const std::size_t page_size_;
   const std::size_t stack_size_;  // usable bytes, a multiple of the page size
@@ -53,9 +91,9 @@ class stack_pool {
   const std::size_t stride_;  // stack_size_ plus the guard page, if any
   const std::size_t stacks_per_slab_;
 
-  std::mutex mutex_;          // guards the two members below
-  std::vector<void*> free_;   // lowest usable address of each free stack
-  std::vector<void*> slabs_;  // every mapping, unmapped by the destructor
+  std::mutex mutex_;         // guards the members below
+  std::vector<void*> free_;  // lowest usable address of each free stack
+  std::vector<slab> slabs_;  // every mapping, by ascending base; unmapped by the destructor
 };
 
 // The Boost.Context StackAllocator each goroutine's fiber gets (lib/
