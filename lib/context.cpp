@@ -23,9 +23,11 @@
 //     (Go: afterFuncCtx.once) is set exactly once, by the cancel that starts
 //     f or by the stop that unregisters it, whichever comes first; only that
 //     one touches f afterwards.
-// Lock order: a child's lock is never held while taking its parent's, and
-// cancellation walks down the tree holding one node's lock at a time. No
-// lock is held while closing a channel or stopping a timer.
+// Lock order (docs/design/locks.md): a node's mutex is a leaf. Cancellation
+// walks down the tree holding one node's mutex at a time, and closes `done`
+// and stops timers after releasing it. The one exception: context::done()
+// closes, under the mutex, a `done` it has just made for a node already
+// cancelled; nobody can be waiting on it yet, so that close wakes no one.
 #include "gofer/context.hpp"
 
 #include <cxxabi.h>
