@@ -204,7 +204,7 @@ void panic(std::exception_ptr exception, const char* where) noexcept {
 
 runtime::runtime(const run_options& options)
     : options_(options),
-      stacks_(std::make_shared<stack_pool>(options.stack_size, options.guard_pages)),
+      stacks_(stack_pool::shared(options.stack_size, options.guard_pages)),
       timers_(std::make_shared<timer_service>(options.virtual_time)) {}
 
 void runtime::add(goroutine& g) noexcept {
@@ -355,6 +355,7 @@ void runtime::shutdown() {
   // this thread next runs fibers.
   boost::this_fiber::yield();
   stacks_->close_thread_cache();
+  stacks_->scavenge();  // the pool outlives this run: keep only warm_stacks resident
   // Leave the thread as we found it: Boost's default single-thread scheduler.
   gofer_algorithm::current()->retire();
   boost::fibers::use_scheduling_algorithm<boost::fibers::algo::round_robin>();

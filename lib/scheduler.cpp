@@ -200,6 +200,35 @@ void gofer_algorithm::ready(boost::fibers::context* context) noexcept {
   make_runnable(context, true);
 }
 
+void gofer_algorithm::ready_all(boost::fibers::context* const* contexts,
+                                std::size_t count) noexcept {
+  if (count == 0) return;
+  const thread_confined confined{&picks_};
+  GOFER_ASSERT(gofer_algorithm::current() == this && shared());
+  {
+    spinlock_lock lock{lock_};
+    for (std::size_t k = 0; k < count; ++k) {
+      GOFER_ASSERT(contexts[k]->get_scheduler() == nullptr);
+      queue_.push_back(contexts[k]);
+    }
+    while (queue_.size() > local_queue_limit)
+      overflow_locked();
+    publish();
+  }
+  wake_idle_workers(count);
+}
+
+void gofer_algorithm::wake_idle_workers(std::size_t wanted) noexcept {
+  // Go's injectglist: start as many idle workers as there are goroutines
+  // for them (each steals half of what it finds), not one per goroutine.
+  std::atomic_thread_fence(std::memory_order_seq_cst);  // see wake_an_idle_worker
+  if (pool_->idle_count_.load(std::memory_order_acquire) == 0) return;
+  std::lock_guard lock{pool_->mutex};
+  auto& idle = pool_->idle_;
+  for (; wanted > 0 && !idle.empty(); --wanted)
+    idle.back()->notify_locked();  // removes it from idle
+}
+
 void gofer_algorithm::make_runnable(boost::fibers::context* context, bool as_next) noexcept {
   // A goroutine's wake or spawn goes to runnext; anything else to the tail.
   // Either way an idle worker may have to take it, should this one stay

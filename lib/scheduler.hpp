@@ -143,6 +143,11 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   // goroutine woken here that was parked detached (it belongs to no thread;
   // see suspend in lib/runtime.cpp). Go: goready.
   void ready(boost::fibers::context* context) noexcept;
+  // The same for many at once (closing a channel, cancelling a context):
+  // they join this worker's queue in order, in one step, and as many idle
+  // workers as there are goroutines are woken to share them. Go: goready
+  // of each of closechan's list; injectglist.
+  void ready_all(boost::fibers::context* const* contexts, std::size_t count) noexcept;
   scheduler_pool& pool() const noexcept { return *pool_; }
 
   void awakened(boost::fibers::context* context) noexcept override;
@@ -174,6 +179,7 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   bool any_work_anywhere() noexcept;
   boost::fibers::context* attach(boost::fibers::context* context) noexcept;
   void wake_an_idle_worker() noexcept;
+  void wake_idle_workers(std::size_t wanted) noexcept;
   void notify_locked() noexcept;  // with pool_->mutex held
   bool spin_for_work() noexcept;
   // Returns `context`, telling ThreadSanitizer (in TSan builds) that the

@@ -21,7 +21,8 @@ std::size_t round_up(std::size_t n, std::size_t multiple) {
 }  // namespace
 
 stack_pool::stack_pool(std::size_t stack_size, bool guard_pages)
-    : page_size_(static_cast<std::size_t>(::sysconf(_SC_PAGESIZE))),
+    : requested_size_(stack_size),
+      page_size_(static_cast<std::size_t>(::sysconf(_SC_PAGESIZE))),
       stack_size_(round_up(std::max<std::size_t>(stack_size, 4 * page_size_), page_size_)),
       guard_pages_(guard_pages),
       stride_(stack_size_ + (guard_pages ? page_size_ : 0)),
@@ -38,6 +39,19 @@ struct thread_cache {
 thread_local thread_cache this_thread_cache;
 
 }  // namespace
+
+std::shared_ptr<stack_pool> stack_pool::shared(std::size_t stack_size, bool guard_pages) {
+  // Never destroyed (no exit-time ordering with threads still running):
+  // reachable until the end, so not a leak to LeakSanitizer either.
+  static std::mutex& registry_mutex = *new std::mutex;
+  static auto& registry = *new std::vector<std::shared_ptr<stack_pool>>;
+  std::lock_guard lock{registry_mutex};
+  for (const std::shared_ptr<stack_pool>& pool : registry) {
+    if (pool->requested_size_ == stack_size && pool->guard_pages_ == guard_pages) return pool;
+  }
+  registry.push_back(std::make_shared<stack_pool>(stack_size, guard_pages));
+  return registry.back();
+}
 
 stack_pool::~stack_pool() {
   for (const slab& s : slabs_)

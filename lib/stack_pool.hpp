@@ -27,15 +27,19 @@
 // close_thread_cache() (a worker's lifetime); elsewhere stacks go straight
 // to the shared list.
 //
+// One pool per stack configuration serves the whole process (shared()), as
+// Go's stacks serve every goroutine: a second gofer::run reuses the first
+// one's warm stacks.
+//
 // Resident memory follows live goroutines, not the most there ever were:
-// when the runtime goes idle (its last awake worker parks), scavenge() gives
+// when a runtime goes idle (its last awake worker parks) or ends, scavenge() gives
 // the pages of whole free slabs back to the kernel (madvise MADV_DONTNEED,
 // one call per slab of 64 stacks), keeping `warm_stacks` free stacks warm;
 // they fault in again, zeroed, when reused. Not on every free: a page fault
 // costs microseconds (tens on some VMs), and a program that spawns and joins
 // in a loop would pay it for every goroutine (Go's scavenger, too, returns
-// memory in the background, not as it is freed). The mappings stay until
-// the pool dies (with the runtime and the last fiber that used it).
+// memory in the background, not as it is freed). The mappings (address
+// space only, once scavenged) stay for the life of the process.
 #pragma once
 
 #include <cstddef>
@@ -51,6 +55,11 @@ namespace gofer::detail {
 class stack_pool {
  public:
   stack_pool(std::size_t stack_size, bool guard_pages);
+  // The process's pool for these options, shared by every runtime (Go's
+  // stacks outlive nothing but are reused by every goroutine of the
+  // process): a program that calls gofer::run again, or runs several at
+  // once, reuses warm stacks instead of faulting in new ones.
+  static std::shared_ptr<stack_pool> shared(std::size_t stack_size, bool guard_pages);
   ~stack_pool();
   stack_pool(const stack_pool&) = delete;
   stack_pool& operator=(const stack_pool&) = delete;
@@ -85,6 +94,7 @@ class stack_pool {
   void give_locked(void* bottom) noexcept;  // with mutex_ held
   slab& slab_of(void* bottom) noexcept;     // with mutex_ held
 
+  const std::size_t requested_size_;  // run_options::stack_size
   const std::size_t page_size_;
   const std::size_t stack_size_;  // usable bytes, a multiple of the page size
   const bool guard_pages_;
