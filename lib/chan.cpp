@@ -4,6 +4,7 @@
 
 #include "gofer/chan.hpp"
 #include "gofer/detail/chan_state.hpp"
+#include "runtime_state.hpp"
 
 namespace gofer::detail {
 
@@ -43,12 +44,7 @@ bool close_channel(chan_base& chan) noexcept {
       }
     }
   }
-  // Read `next` before waking: a woken goroutine may return and end its waiter.
-  for (waiter* w = first; w != nullptr;) {
-    waiter* const next = w == last ? nullptr : w->next;
-    wake(*w->owner, &chan.lock_);
-    w = next;
-  }
+  wake_all(first, last, &chan.lock_);
   return true;
 }
 

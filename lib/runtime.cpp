@@ -559,6 +559,44 @@ void wake(parker& p, const spinlock* found_under) noexcept {
   }
 }
 
+void wake_all(waiter* first, waiter* last, const spinlock* found_under) noexcept {
+  gofer_algorithm* const worker = gofer_algorithm::current();
+  // Made runnable together: small enough for the closer's stack.
+  constexpr std::size_t chunk = 32;
+  boost::fibers::context* batch[chunk];
+  std::size_t count = 0;
+  auto flush = [&] {
+    if (count == 1) {
+      worker->ready(batch[0]);  // one woken: runnext, as a single wake()
+    } else {
+      worker->ready_all(batch, count);
+    }
+    count = 0;
+  };
+  for (waiter* w = first; w != nullptr;) {
+    // Read `next` before waking: a woken goroutine may return and end its waiter.
+    waiter* const next = w == last ? nullptr : w->next;
+    parker& p = *w->owner;
+    if (worker == nullptr || !p.migrates || &worker->pool() != &p.owner_runtime->scheduler()) {
+      wake(p, found_under);  // main, a plain thread's, another runtime's
+    } else {
+      // wake()'s first half; the owner is not runnable until flush().
+      GOFER_ASSERT(p.state.load(std::memory_order_relaxed) == parker::claimed);
+      boost::fibers::context* const owner = p.context;
+      spinlock* const switch_lock = p.switch_lock;
+      p.state.store(parker::completed, std::memory_order_release);
+      if (switch_lock != found_under) {
+        spinlock_lock switched_out{*switch_lock};
+      }
+      GOFER_TSAN_RELEASE(owner);
+      batch[count++] = owner;
+      if (count == chunk) flush();
+    }
+    w = next;
+  }
+  if (count != 0) flush();
+}
+
 void unwind_parked(parker& p, park_start start, spinlock_lock& switch_lock) {
   if (start == park_start::suspend_then_unwind) {
     suspend(p, switch_lock);  // shutdown's wake is on its way

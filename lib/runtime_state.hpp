@@ -69,6 +69,12 @@ void goroutine_not_started(goroutine* record) noexcept;
 // Called by the goroutine itself as its last step.
 void goroutine_finished() noexcept;
 
+// Wakes every waiter of the list first..last (linked by `next`, each one's
+// parker claimed by the caller), as wake() each, but puts the goroutines on
+// the caller's worker in batches, waking idle workers to share them (Go:
+// closechan's goready of its list). Call with no channel lock held.
+void wake_all(waiter* first, waiter* last, const spinlock* found_under) noexcept;
+
 class runtime final : public scheduler_hooks {
  public:
   explicit runtime(const run_options& options);

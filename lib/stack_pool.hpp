@@ -34,12 +34,11 @@
 // Resident memory follows live goroutines, not the most there ever were:
 // when a runtime goes idle (its last awake worker parks) or ends, scavenge() gives
 // the pages of whole free slabs back to the kernel (madvise MADV_DONTNEED,
-// one call per slab of 64 stacks), keeping `warm_stacks` free stacks warm;
-// they fault in again, zeroed, when reused. Not on every free: a page fault
-// costs microseconds (tens on some VMs), and a program that spawns and joins
-// in a loop would pay it for every goroutine (Go's scavenger, too, returns
-// memory in the background, not as it is freed). The mappings (address
-// space only, once scavenged) stay for the life of the process.
+// one call per slab of 64 stacks), keeping `warm_stacks` (8192, at most 64 MiB resident at two
+// pages each) free stacks warm; they fault in again, zeroed, when reused. Not on every free: a page
+// fault costs microseconds (tens on some VMs), and a program that spawns and joins in a loop would
+// pay it for every goroutine (Go's scavenger, too, returns memory in the background, not as it is
+// freed). The mappings (address space only, once scavenged) stay for the life of the process.
 #pragma once
 
 #include <cstddef>
@@ -81,7 +80,7 @@ class stack_pool {
   static constexpr std::size_t cache_limit = 2 * cache_batch;
   // Free stacks kept warm (pages resident) before whole free slabs are
   // given back to the kernel.
-  static constexpr std::size_t warm_stacks = 1024;
+  static constexpr std::size_t warm_stacks = 8192;
 
  private:
   struct slab {
