@@ -32,13 +32,16 @@
 // one's warm stacks.
 //
 // Resident memory follows live goroutines, not the most there ever were:
-// when a runtime goes idle (its last awake worker parks) or ends, scavenge() gives
-// the pages of whole free slabs back to the kernel (madvise MADV_DONTNEED,
-// one call per slab of 64 stacks), keeping `warm_stacks` (8192, at most 64 MiB resident at two
-// pages each) free stacks warm; they fault in again, zeroed, when reused. Not on every free: a page
-// fault costs microseconds (tens on some VMs), and a program that spawns and joins in a loop would
-// pay it for every goroutine (Go's scavenger, too, returns memory in the background, not as it is
-// freed). The mappings (address space only, once scavenged) stay for the life of the process.
+// when a runtime goes idle (its last awake worker parks) or ends,
+// scavenge() gives the pages of whole free slabs back to the kernel
+// (madvise MADV_DONTNEED, one call per slab of 64 stacks), keeping
+// `warm_stacks` free stacks warm (8192: at most 64 MiB resident, at two
+// pages each); they fault in again, zeroed, when reused. Not on every free:
+// a page fault costs microseconds (tens on some VMs), and a program that
+// spawns and joins in a loop would pay it for every goroutine (Go's
+// scavenger, too, returns memory in the background, not as it is freed).
+// The mappings (address space only, once scavenged) stay for the life of
+// the process.
 #pragma once
 
 #include <cstddef>
