@@ -194,11 +194,20 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   // Mirrors of runnext_ and queue_.size(), written under lock_ and read
   // without it by spinning workers, so that looking for work does not
   // bounce this worker's lock between cores.
-  std::atomic<boost::fibers::context*> runnext_mirror_{nullptr};
-  std::atomic<std::size_t> queued_mirror_{0};
-  void publish() noexcept {  // with lock_ held
-    runnext_mirror_.store(runnext_, std::memory_order_relaxed);
-    queued_mirror_.store(queue_.size(), std::memory_order_relaxed);
+  // Each on its own cache line, and stored only when it changes: a spinning
+  // worker reads queued_mirror_ in a loop, and a busy worker's runnext_
+  // changes at every hand-off (twice per hop of a chain of goroutines).
+  // Sharing a line, or rewriting an unchanged value, would make every
+  // hand-off miss in the cache against the spinner's reads.
+  alignas(64) std::atomic<boost::fibers::context*> runnext_mirror_{nullptr};
+  alignas(64) std::atomic<std::size_t> queued_mirror_{0};
+  void publish() noexcept {  // with lock_ held (or by the only worker)
+    if (runnext_mirror_.load(std::memory_order_relaxed) != runnext_) {
+      runnext_mirror_.store(runnext_, std::memory_order_relaxed);
+    }
+    if (queued_mirror_.load(std::memory_order_relaxed) != queue_.size()) {
+      queued_mirror_.store(queue_.size(), std::memory_order_relaxed);
+    }
   }
 
   // Touched only by this worker's thread.
@@ -209,7 +218,7 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   // What pop_global and steal take, before it is queued: here rather than on
   // the stack, since they run on the stack of the goroutine that is parking
   // or ending, and 1 KiB there would cost it a second resident page.
-  std::array<boost::fibers::context*, take_limit> taken_{};
+  alignas(64) std::array<boost::fibers::context*, take_limit> taken_{};
   boost::fibers::scheduler::ready_queue_type pinned_;  // main contexts
   boost::fibers::context* dispatcher_ = nullptr;       // set while it is runnable
   boost::fibers::context* home_ = nullptr;             // this thread's dispatcher, once known
