@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <boost/fiber/algo/round_robin.hpp>
+#include <boost/fiber/detail/cpu_relax.hpp>
 #include <boost/fiber/operations.hpp>
 
 #include "dump.hpp"
@@ -519,6 +520,12 @@ void suspend(parker& p, spinlock_lock& switch_lock) noexcept {
   } else {
     p.context->suspend(switch_lock);
   }
+  if (p.owner_runtime == nullptr) {
+    // A plain thread's parker: wait until the waker is done with our thread's
+    // scheduler (see wake()). A few instructions at most.
+    while (p.state.load(std::memory_order_acquire) != parker::completed)
+      cpu_relax();
+  }
   GOFER_ASSERT(p.state.load(std::memory_order_acquire) == parker::completed);
 }
 
@@ -531,10 +538,15 @@ void wake(parker& p, const spinlock* found_under) noexcept {
   runtime* const owner_runtime = p.owner_runtime;
   gofer_algorithm* const worker = gofer_algorithm::current();
   if (!migrates) p.handoff_to.store(worker, std::memory_order_relaxed);
-  p.state.store(parker::completed, std::memory_order_release);
+  // A parker outside any runtime (a plain thread's) is published complete
+  // only after its owner is scheduled, below: see suspend().
+  const bool outsider = owner_runtime == nullptr;
+  if (!outsider) p.state.store(parker::completed, std::memory_order_release);
   if (switch_lock != found_under) {
     spinlock_lock switched_out{*switch_lock};
   }
+  // The owner's switch out is over (see switching_to in lib/scheduler.cpp).
+  GOFER_TSAN_ACQUIRE(&p);
   // The owner may be handed over through Boost's remote queue, which TSan
   // cannot see; awakened() acquires this on the other side.
   GOFER_TSAN_RELEASE(owner);
@@ -557,6 +569,12 @@ void wake(parker& p, const spinlock* found_under) noexcept {
   } else {
     boost::fibers::context::active()->schedule(owner);
   }
+  // The owner waits for this (suspend) before it goes on: Boost's default
+  // scheduler on a plain thread notifies its condition variable after
+  // unlocking its mutex, so without the wait the thread could wake on the
+  // flag, end, and destroy that condition variable while schedule() above
+  // is still notifying it (a use after free ThreadSanitizer reported).
+  if (outsider) p.state.store(parker::completed, std::memory_order_release);
 }
 
 void wake_all(waiter* first, waiter* last, const spinlock* found_under) noexcept {
@@ -588,6 +606,7 @@ void wake_all(waiter* first, waiter* last, const spinlock* found_under) noexcept
       if (switch_lock != found_under) {
         spinlock_lock switched_out{*switch_lock};
       }
+      GOFER_TSAN_ACQUIRE(&p);  // as in wake()
       GOFER_TSAN_RELEASE(owner);
       batch[count++] = owner;
       if (count == chunk) flush();

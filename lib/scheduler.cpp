@@ -358,7 +358,20 @@ boost::fibers::context* gofer_algorithm::switching_to(boost::fibers::context* co
   // the record (on the dispatcher's next turn, which may be many goroutines
   // later).
   goroutine* const from = running_goroutine();
-  if (from != nullptr && from->finished) give_back_tsan_fiber(*from);
+  // What this switch read of the goroutine that switched out (its record's
+  // type, `finished`) is announced after its TSan release for the next
+  // switch lock, which Boost releases after this point, uninstrumented:
+  // wake() acquires this once it holds (or was found under) that lock.
+  if (from != nullptr) GOFER_TSAN_RELEASE(&from->parker);
+  if (from != nullptr && from->finished) {
+    give_back_tsan_fiber(*from);
+    // The record may be deleted on another thread, which reaches it through
+    // Boost's uninstrumented reference count: a goroutine that ends on one
+    // worker and whose spawner drops the fiber's last reference on another
+    // (a goroutine stolen and finished before go() returned). ~goroutine
+    // acquires this, so it is ordered after what this switch read and wrote.
+    GOFER_TSAN_RELEASE(from);
+  }
 #endif
   return context;
 }
