@@ -1,6 +1,9 @@
 #include "timer_service.hpp"
 
+#include <thread>
 #include <utility>
+
+#include <boost/fiber/detail/cpu_relax.hpp>
 
 #include "gofer/detail/assert.hpp"
 #include "gofer/runtime.hpp"
@@ -182,6 +185,18 @@ void timer_service::run(firings& due) noexcept {
 }
 
 void timer_service::run_if_due(timer_state& timer) noexcept {
+  // A firing of this timer noted but not yet finished (on another thread:
+  // a firing never blocks) must land before this receive looks at the
+  // channel, as it did when timers fired under the service's lock: a tick
+  // due at the same instant as the timer that woke the receiver is sent (or
+  // dropped) first, every run, at any thread count.
+  for (int spins = 0; timer.sending.load(std::memory_order_acquire) != 0; ++spins) {
+    if (spins < 64) {
+      cpu_relax();
+    } else {
+      std::this_thread::yield();
+    }
+  }
   // Lock-free "nothing is due yet": the earliest deadline is in the future.
   const time_point current = now();
   if (next_deadline_.load(std::memory_order_acquire) > to_ns(current)) return;
