@@ -1,17 +1,16 @@
-// lib/runtime.cpp - gofer::run, goroutine records, parking, shutdown and
-// deadlock detection.
-#include <cxxabi.h>
-
+// lib/runtime.cpp - gofer::run and one runtime's life: starting its workers,
+// the scheduler's hooks (timers, everyone asleep: virtual time, synctest,
+// deadlock detection), shutdown; and the park/wake protocol of
+// gofer/detail/waiter.hpp. Goroutine records are in lib/goroutine.cpp,
+// panics and the terminate handler in lib/panic.cpp.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <memory>
 #include <mutex>
-#include <new>
 #include <string>
 #include <string_view>
-#include <typeinfo>
 #include <utility>
 #include <vector>
 
@@ -35,119 +34,7 @@ namespace {
 // workers. Goroutines migrate only between threads of one runtime.
 thread_local runtime* this_thread_runtime = nullptr;
 
-std::string demangle(const char* mangled) {
-  int status = 0;
-  std::unique_ptr<char, decltype(&std::free)> name{
-      abi::__cxa_demangle(mangled, nullptr, nullptr, &status), &std::free};
-  return status == 0 && name ? std::string(name.get()) : std::string(mangled);
-}
-
-#ifdef GOFER_TSAN
-// Goroutines' TSan fibers, reused (Go keeps dead Gs for reuse the same way:
-// runtime/proc.go gfput, gfget). Creating one is most of what a goroutine
-// costs under TSan: __tsan_create_fiber maps and zeroes a ThreadState of
-// about 770 KiB and registers a new TSan thread, about 3 ms here, so 50,000
-// goroutines took minutes. Reuse hides no race TSan would report between two
-// goroutines: a fiber goes back after its goroutine's last switch away
-// (every switch gofer announces synchronises) and comes out under the same
-// mutex, so the old goroutine happens before the new one, as it would with
-// fresh fibers. The new one gets its creator's history at its first switch
-// in, which follows go() through the run queues, where a fresh fiber gets it
-// at creation. A race report names a fiber after the goroutine now using it;
-// its "created at" stack is that of the first goroutine that used it.
-// Idle fibers are kept, at most as many as goroutines were ever alive at once
-// (and TSan allows 8128 of those).
-class tsan_fiber_pool {
- public:
-  static tsan_fiber_pool& instance() {
-    // Never destroyed: a record can outlive static destructors' turn.
-    static auto* const pool = new tsan_fiber_pool;
-    return *pool;
-  }
-
-  void* take() {
-    {
-      std::lock_guard lock{mutex_};
-      if (!idle_.empty()) {
-        void* const fiber = idle_.back();
-        idle_.pop_back();
-        return fiber;
-      }
-    }
-    return __tsan_create_fiber(0);
-  }
-
-  void give(void* fiber) noexcept {
-    try {
-      std::lock_guard lock{mutex_};
-      idle_.push_back(fiber);
-    } catch (const std::bad_alloc&) {
-      __tsan_destroy_fiber(fiber);
-    }
-  }
-
- private:
-  std::mutex mutex_;         // guards idle_
-  std::vector<void*> idle_;  // TSan fibers of ended goroutines
-};
-#endif
-
 }  // namespace
-
-goroutine::goroutine(runtime* rt, std::uint64_t id, std::string name, void* tsan_fiber)
-    : boost::fibers::fiber_properties(nullptr),
-      id(id),
-      name(std::move(name)),
-      owns_tsan_fiber(tsan_fiber == nullptr) {
-  parker.owner_runtime = rt;
-#ifdef GOFER_TSAN
-  if (owns_tsan_fiber) {
-    this->tsan_fiber = tsan_fiber_pool::instance().take();
-    const std::string fiber_name = "goroutine " + std::to_string(id);
-    __tsan_set_fiber_name(this->tsan_fiber, fiber_name.c_str());
-  } else {
-    this->tsan_fiber = tsan_fiber;
-  }
-#endif
-}
-
-goroutine::~goroutine() {
-#ifdef GOFER_TSAN
-  // The goroutine's last step released the record (goroutine_finished); the
-  // deleting thread may be another, reached through Boost's uninstrumented
-  // reference count.
-  GOFER_TSAN_ACQUIRE(this);
-  give_back_tsan_fiber(*this);
-#endif
-}
-
-void give_back_tsan_fiber([[maybe_unused]] goroutine& g) noexcept {
-#ifdef GOFER_TSAN
-  if (!g.owns_tsan_fiber || g.tsan_fiber == nullptr) return;
-  // Called after the goroutine's last switch away (or without one, if its
-  // fiber was never created), so its TSan fiber is not the current one. What
-  // is left of its frames runs later, when Boost frees the fiber, on the
-  // freeing fiber's account: only Boost's code in lib/spawn.cpp, whose
-  // frames TSan does not track, so no switch needs announcing there.
-  GOFER_ASSERT(g.tsan_fiber != __tsan_get_current_fiber());
-  tsan_fiber_pool::instance().give(std::exchange(g.tsan_fiber, nullptr));
-#endif
-}
-
-goroutine* goroutine_of(boost::fibers::context* context) noexcept {
-  boost::fibers::fiber_properties* const properties = context->get_properties();
-  if (properties == nullptr || typeid(*properties) != typeid(goroutine)) return nullptr;
-  return static_cast<goroutine*>(properties);
-}
-
-goroutine* running_goroutine() noexcept {
-  return goroutine_of(boost::fibers::context::active());
-}
-
-void assert_failed(const char* condition, const char* file, int line) noexcept {
-  std::fprintf(stderr, "gofer: internal invariant broken: %s (%s:%d)\n", condition, file, line);
-  std::abort();
-}
 
 runtime* current_runtime() noexcept {
   return this_thread_runtime;
@@ -158,49 +45,6 @@ runtime& runtime_for_go() {
     throw runtime_misuse("gofer::go called outside gofer::run");
   }
   return *this_thread_runtime;
-}
-
-goroutine* goroutine_started(runtime& rt, std::string name) {
-  auto* const record = new goroutine(&rt, rt.next_goroutine_id(), std::move(name));
-  // A new goroutine runs next where it was started (Go: newproc's runqput).
-  record->parker.handoff_to.store(gofer_algorithm::current(), std::memory_order_relaxed);
-  rt.add(*record);
-  return record;
-}
-
-void goroutine_not_started(goroutine* record) noexcept {
-  record->parker.owner_runtime->remove(*record);
-  delete record;
-}
-
-void goroutine_finished() noexcept {
-  goroutine* const g = running_goroutine();
-  GOFER_ASSERT(g != nullptr);
-  g->parker.owner_runtime->remove(*g);
-  g->finished = true;     // its next switch away is its last
-  GOFER_TSAN_RELEASE(g);  // acquired by ~goroutine
-}
-
-void panic(std::exception_ptr exception, const char* where) noexcept {
-  std::string type = "unknown exception";
-  std::string what;
-  try {
-    std::rethrow_exception(exception);
-  } catch (const std::exception& e) {
-    type = demangle(typeid(e).name());
-    what = e.what();
-  } catch (...) {
-    if (const std::type_info* info = abi::__cxa_current_exception_type()) {
-      type = demangle(info->name());
-    }
-  }
-  // Keep what the program printed before the panic, as Go's unbuffered
-  // stdout would; then end at once, as Go does (no destructors, exit 2).
-  std::fflush(stdout);
-  std::fprintf(stderr, "panic: %s%s%s\n\n(%s)\n", type.c_str(), what.empty() ? "" : ": ",
-               what.c_str(), where);
-  std::fflush(stderr);
-  std::_Exit(2);
 }
 
 runtime::runtime(const run_options& options)
@@ -379,42 +223,6 @@ run_options with_environment(run_options options) {
   }
   return options;
 }
-}  // namespace
-
-namespace {
-
-std::terminate_handler terminate_before_gofer = nullptr;
-
-// An exception nobody caught ends a gofer program as an unrecovered panic
-// ends a Go one: what was printed so far is flushed, the panic (or, for a
-// deadlock, Go's "fatal error: all goroutines are asleep - deadlock!" and the
-// report) goes to stderr, and the exit status is 2. Without this, a C++
-// program aborts (status 134) and loses buffered stdout.
-[[noreturn]] void terminate_as_go_does() noexcept {
-  const std::exception_ptr uncaught = std::current_exception();
-  if (uncaught == nullptr) {
-    // std::terminate for another reason (no exception): not ours to explain.
-    if (terminate_before_gofer != nullptr) terminate_before_gofer();
-    std::abort();
-  }
-  try {
-    std::rethrow_exception(uncaught);
-  } catch (const gofer::deadlock& e) {
-    std::fflush(stdout);
-    std::fprintf(stderr, "fatal error: %s\n", e.what());
-    std::fflush(stderr);
-    std::_Exit(2);
-  } catch (...) {
-  }
-  panic(uncaught, "an exception nobody caught");
-}
-
-void install_terminate_handler() {
-  static std::once_flag installed;
-  std::call_once(installed,
-                 [] { terminate_before_gofer = std::set_terminate(terminate_as_go_does); });
-}
-
 }  // namespace
 
 void run(void (*main)(void*), void* main_arg, const run_options& options) {

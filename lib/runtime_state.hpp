@@ -75,6 +75,10 @@ void goroutine_finished() noexcept;
 // closechan's goready of its list). Call with no channel lock held.
 void wake_all(waiter* first, waiter* last, const spinlock* found_under) noexcept;
 
+// Installs (once per process) the terminate handler that ends a program on
+// an uncaught exception as Go ends one on a panic (lib/panic.cpp).
+void install_terminate_handler();
+
 class runtime final : public scheduler_hooks {
  public:
   explicit runtime(const run_options& options);
