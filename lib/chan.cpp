@@ -4,20 +4,26 @@
 
 #include "gofer/chan.hpp"
 #include "gofer/detail/chan_state.hpp"
-#include "runtime_state.hpp"
+#include "park.hpp"
 
 namespace gofer::detail {
 
 void park_single(chan_base& chan, wait_queue& queue, waiter& w, spinlock_lock& chan_lock,
                  const char* reason) {
-  parker fallback;
-  parker& p = current_parker(fallback);
+  parker_impl fallback;
+  parker_impl& p = current_parker(fallback);
   p.wait_reason = reason;
-  const park_start start = begin_park(p, chan.lock_);
-  if (start != park_start::enqueue) unwind_parked(p, start, chan_lock);
+  const park_start start = begin_park(p);
+  if (start != park_start::enqueue) {
+    chan_lock.unlock();
+    unwind_parked(p, start);
+  }
   w.owner = &p;
   queue.push_back(w);
-  suspend(p, chan_lock);
+  // A peer may claim us as soon as this unlocks; its wake() waits for our
+  // switch out (park.hpp).
+  chan_lock.unlock();
+  suspend(p);
   if (p.unwound()) {
     // Shutdown or deadlock detection claimed us without dequeuing: leave no
     // dangling waiter behind.
@@ -44,7 +50,7 @@ bool close_channel(chan_base& chan) noexcept {
       }
     }
   }
-  wake_all(first, last, &chan.lock_);
+  wake_all(first, last);
   return true;
 }
 

@@ -18,12 +18,14 @@
 #include <boost/fiber/detail/cpu_relax.hpp>
 #include <boost/fiber/operations.hpp>
 
+#include "backoff.hpp"
 #include "dump.hpp"
 #include "gofer/defer.hpp"
 #include "gofer/detail/assert.hpp"
 #include "gofer/detail/sanitizer.hpp"
 #include "gofer/runtime.hpp"
 #include "gofer/synctest.hpp"
+#include "park.hpp"
 #include "runtime_state.hpp"
 
 namespace gofer::detail {
@@ -110,11 +112,11 @@ bool runtime::all_asleep() noexcept {
   if (shutting_down()) return false;
   // Go: synctest.Wait returns once every other goroutine is durably blocked,
   // before the bubble's clock moves.
-  if (parker* const waiter = synctest_waiter_.load(std::memory_order_acquire)) {
+  if (parker_impl* const waiter = synctest_waiter_.load(std::memory_order_acquire)) {
     if (waiter->try_claim()) {
       waiter->winner = nullptr;
-      waiter->interrupted = parker::interrupt::none;
-      wake(*waiter, nullptr);
+      waiter->interrupted = parker_impl::interrupt::none;
+      wake(*waiter);
       return true;
     }
   }
@@ -128,17 +130,17 @@ bool runtime::all_asleep() noexcept {
   // main parked in a gofer operation (still claimable) is a deadlock we
   // report. If the claim fails, someone is waking main right now.
   std::string report = describe_blocked_goroutines();
-  parker& main_parker = main_->parker;
+  parker_impl& main_parker = main_->parker;
   if (!main_parker.try_claim()) return false;
   deadlock_report_ = std::move(report);
-  main_parker.interrupted = parker::interrupt::deadlock;
+  main_parker.interrupted = parker_impl::interrupt::deadlock;
   main_parker.winner = nullptr;
-  wake(main_parker, nullptr);
+  wake(main_parker);
   return true;
 }
 
-void runtime::wait_until_others_blocked(parker& p) {
-  parker* expected = nullptr;
+void runtime::wait_until_others_blocked(parker_impl& p) {
+  parker_impl* expected = nullptr;
   if (!synctest_waiter_.compare_exchange_strong(expected, &p, std::memory_order_acq_rel)) {
     throw runtime_misuse("synctest::wait called by two goroutines at once");
   }
@@ -154,15 +156,15 @@ std::string runtime::describe_blocked_goroutines() {
 
 void runtime::unwind_parked_goroutines() noexcept {
   shutting_down_.store(true, std::memory_order_seq_cst);
-  parker* to_unwind = nullptr;
+  parker_impl* to_unwind = nullptr;
   {
     spinlock_lock lock{goroutines_lock_};
     for (goroutine* g = goroutines_; g != nullptr; g = g->next) {
-      parker& p = g->parker;
+      parker_impl& p = g->parker;
       // Fails if the goroutine is running, or a peer claimed it first: then
       // it unwinds at its next park, which begin_park refuses.
       if (p.try_claim()) {
-        p.interrupted = parker::interrupt::shutdown;
+        p.interrupted = parker_impl::interrupt::shutdown;
         p.winner = nullptr;
         p.unwind_next = to_unwind;
         to_unwind = &p;
@@ -171,9 +173,9 @@ void runtime::unwind_parked_goroutines() noexcept {
   }
   // A claimed goroutine cannot end (and free its record) before our wake.
   while (to_unwind != nullptr) {
-    parker* const p = to_unwind;
+    parker_impl* const p = to_unwind;
     to_unwind = p->unwind_next;
-    wake(*p, nullptr);
+    wake(*p);
   }
 }
 
@@ -262,7 +264,7 @@ void run(void (*main)(void*), void* main_arg, const run_options& options) {
   if (main_failed) std::rethrow_exception(main_failed);
 }
 
-parker& current_parker(parker& fallback) noexcept {
+parker_impl& current_parker(parker_impl& fallback) noexcept {
   goroutine* const g = running_goroutine();
   if (g == nullptr) {
     fallback.context = boost::fibers::context::active();
@@ -285,14 +287,16 @@ blocking_as::blocking_as(const char* reason) noexcept {
 }
 
 blocking_as::~blocking_as() {
-  if (parker_ != nullptr) parker_->called_as = nullptr;
+  if (parker_ != nullptr) parker_impl::of(*parker_).called_as = nullptr;
 }
 
-park_start begin_park(parker& p, spinlock& switch_lock) noexcept {
+park_start begin_park(parker_impl& p) noexcept {
   if (p.called_as != nullptr) p.wait_reason = p.called_as;  // before `waiting` publishes it
-  p.switch_lock = &switch_lock;
   p.winner = nullptr;
-  p.interrupted = parker::interrupt::none;
+  p.interrupted = parker_impl::interrupt::none;
+  // Up until Boost lowers it after our switch; ordered before any claim by
+  // the store below.
+  p.switched_out.raise();
   // Sequentially consistent with shutdown's flag store and claims: either we
   // see the flag here, or shutdown's claim sees us waiting.
   p.state.store(parker::waiting, std::memory_order_seq_cst);
@@ -300,34 +304,37 @@ park_start begin_park(parker& p, spinlock& switch_lock) noexcept {
   if (rt == nullptr || !rt->shutting_down()) return park_start::enqueue;
   // Nothing is enqueued yet, so only shutdown can have claimed us.
   if (p.try_claim()) {
-    p.interrupted = parker::interrupt::shutdown;
+    p.interrupted = parker_impl::interrupt::shutdown;
     return park_start::unwind;
   }
   return park_start::suspend_then_unwind;
 }
 
-void suspend(parker& p, spinlock_lock& switch_lock) noexcept {
+void suspend(parker_impl& p) noexcept {
   GOFER_ASSERT(p.context == boost::fibers::context::active());
-  GOFER_ASSERT(switch_lock.owns_lock() && switch_lock.mutex() == p.switch_lock);
-  // p.state may be anything here: a select's claimer can claim and publish
-  // `completed` before we switch out; it then waits for the switch lock.
-  // Boost unlocks the switch lock after the switch, where TSan cannot see it.
-  GOFER_TSAN_RELEASE(switch_lock.mutex());
+  GOFER_ASSERT(p.switched_out.raised());  // by begin_park; only Boost lowers it
+  // wake() publishes `completed` only once the latch is down, after our
+  // switch: a claimer may have claimed us already, but not woken us.
+  GOFER_ASSERT(p.state.load(std::memory_order_relaxed) != parker::completed);
+  // Boost lowers the latch after the switch, where TSan cannot see it.
+  GOFER_TSAN_RELEASE(&p.switched_out);
+  boost::fibers::detail::spinlock_lock latch{p.switched_out.boost_lock(), std::adopt_lock};
   if (p.migrates) {
     // Leave this thread's scheduler before switching out, so that the
     // goroutine belongs to no thread while it is parked: whichever worker
     // wakes it attaches it (see wake). Only this thread may detach a context
-    // from its scheduler, and no claimer can reach the context before the
-    // switch lock is released, after the switch.
+    // from its scheduler, and no claimer touches the context before the
+    // latch is lowered, after the switch.
     boost::fibers::scheduler* const home = p.context->get_scheduler();
     GOFER_ASSERT(home != nullptr);
     home->detach_worker_context(p.context);
-    home->suspend(switch_lock);
+    home->suspend(latch);
     // Resumed by the worker that attached us, perhaps on another thread.
     GOFER_ASSERT(p.context->get_scheduler() != nullptr);
   } else {
-    p.context->suspend(switch_lock);
+    p.context->suspend(latch);
   }
+  GOFER_ASSERT(!latch.owns_lock());  // Boost unlocked it after the switch
   if (p.owner_runtime == nullptr) {
     // A plain thread's parker: wait until the waker is done with our thread's
     // scheduler (see wake()). A few instructions at most.
@@ -337,24 +344,25 @@ void suspend(parker& p, spinlock_lock& switch_lock) noexcept {
   GOFER_ASSERT(p.state.load(std::memory_order_acquire) == parker::completed);
 }
 
-void wake(parker& p, const spinlock* found_under) noexcept {
+void wake(parker& claimed) noexcept {
+  parker_impl& p = parker_impl::of(claimed);
   GOFER_ASSERT(p.state.load(std::memory_order_relaxed) == parker::claimed);
   // Read everything needed from `p` before the owner can run (and end).
   boost::fibers::context* const owner = p.context;
-  spinlock* const switch_lock = p.switch_lock;
   const bool migrates = p.migrates;
   runtime* const owner_runtime = p.owner_runtime;
   gofer_algorithm* const worker = gofer_algorithm::current();
+  // Wait out the owner's switch (park.hpp): from here on it is off its
+  // stack. Only reads: with the owner on another thread, a moment at most.
+  for (backoff wait; p.switched_out.raised();)
+    wait();
+  // The owner's switch out is over (see switching_to in lib/scheduler.cpp).
+  GOFER_TSAN_ACQUIRE(&p);
   if (!migrates) p.handoff_to.store(worker, std::memory_order_relaxed);
   // A parker outside any runtime (a plain thread's) is published complete
   // only after its owner is scheduled, below: see suspend().
   const bool outsider = owner_runtime == nullptr;
   if (!outsider) p.state.store(parker::completed, std::memory_order_release);
-  if (switch_lock != found_under) {
-    spinlock_lock switched_out{*switch_lock};
-  }
-  // The owner's switch out is over (see switching_to in lib/scheduler.cpp).
-  GOFER_TSAN_ACQUIRE(&p);
   // The owner may be handed over through Boost's remote queue, which TSan
   // cannot see; awakened() acquires this on the other side.
   GOFER_TSAN_RELEASE(owner);
@@ -385,7 +393,7 @@ void wake(parker& p, const spinlock* found_under) noexcept {
   if (outsider) p.state.store(parker::completed, std::memory_order_release);
 }
 
-void wake_all(waiter* first, waiter* last, const spinlock* found_under) noexcept {
+void wake_all(waiter* first, waiter* last) noexcept {
   gofer_algorithm* const worker = gofer_algorithm::current();
   // Made runnable together: small enough for the closer's stack.
   constexpr std::size_t chunk = 32;
@@ -402,19 +410,17 @@ void wake_all(waiter* first, waiter* last, const spinlock* found_under) noexcept
   for (waiter* w = first; w != nullptr;) {
     // Read `next` before waking: a woken goroutine may return and end its waiter.
     waiter* const next = w == last ? nullptr : w->next;
-    parker& p = *w->owner;
+    parker_impl& p = parker_impl::of(*w->owner);
     if (worker == nullptr || !p.migrates || &worker->pool() != &p.owner_runtime->scheduler()) {
-      wake(p, found_under);  // main, a plain thread's, another runtime's
+      wake(p);  // main, a plain thread's, another runtime's
     } else {
       // wake()'s first half; the owner is not runnable until flush().
       GOFER_ASSERT(p.state.load(std::memory_order_relaxed) == parker::claimed);
       boost::fibers::context* const owner = p.context;
-      spinlock* const switch_lock = p.switch_lock;
-      p.state.store(parker::completed, std::memory_order_release);
-      if (switch_lock != found_under) {
-        spinlock_lock switched_out{*switch_lock};
-      }
+      for (backoff wait; p.switched_out.raised();)
+        wait();
       GOFER_TSAN_ACQUIRE(&p);  // as in wake()
+      p.state.store(parker::completed, std::memory_order_release);
       GOFER_TSAN_RELEASE(owner);
       batch[count++] = owner;
       if (count == chunk) flush();
@@ -424,38 +430,36 @@ void wake_all(waiter* first, waiter* last, const spinlock* found_under) noexcept
   if (count != 0) flush();
 }
 
-void unwind_parked(parker& p, park_start start, spinlock_lock& switch_lock) {
+void unwind_parked(parker_impl& p, park_start start) {
   if (start == park_start::suspend_then_unwind) {
-    suspend(p, switch_lock);  // shutdown's wake is on its way
+    suspend(p);  // shutdown's wake is on its way
   } else {
     p.state.store(parker::completed, std::memory_order_relaxed);
-    switch_lock.unlock();
   }
   throw goroutine_exit{};
 }
 
-void throw_if_interrupted(const parker& p) {
+void throw_if_interrupted(const parker_impl& p) {
   switch (p.interrupted) {
-    case parker::interrupt::none:
+    case parker_impl::interrupt::none:
       return;
-    case parker::interrupt::shutdown:
+    case parker_impl::interrupt::shutdown:
       throw goroutine_exit{};
-    case parker::interrupt::deadlock:
+    case parker_impl::interrupt::deadlock:
       throw gofer::deadlock(p.owner_runtime->deadlock_report());
   }
 }
 
-void park_until_claimed(parker& p, const char* reason) {
+void park_until_claimed(parker_impl& p, const char* reason) {
   p.wait_reason = reason;
-  spinlock_lock park_lock{p.park_lock};
-  const park_start start = begin_park(p, p.park_lock);
-  if (start != park_start::enqueue) unwind_parked(p, start, park_lock);
-  suspend(p, park_lock);
+  const park_start start = begin_park(p);
+  if (start != park_start::enqueue) unwind_parked(p, start);
+  suspend(p);
   throw_if_interrupted(p);
 }
 
 void block_forever(const char* reason) {
-  parker fallback;
+  parker_impl fallback;
   park_until_claimed(current_parker(fallback), reason);
   // Nothing but shutdown or deadlock detection claims a parker with no
   // waiters, and both make park_until_claimed throw.
@@ -469,8 +473,8 @@ namespace gofer {
 
 void synctest::wait() {
   detail::runtime* const rt = detail::current_runtime();
-  detail::parker fallback;
-  detail::parker& p = detail::current_parker(fallback);
+  detail::parker_impl fallback;
+  detail::parker_impl& p = detail::current_parker(fallback);
   if (rt == nullptr || &p == &fallback || p.owner_runtime != rt) {
     throw runtime_misuse("synctest::wait called outside a goroutine of gofer::run");
   }

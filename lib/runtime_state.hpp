@@ -9,7 +9,7 @@
 //     use sequentially consistent operations) no goroutine can park and be
 //     missed.
 //   - live_goroutines_ counts the records in goroutines_.
-// Lock order: channel locks -> park_lock -> goroutines_lock_ (waiter.hpp);
+// Lock order: channel locks -> goroutines_lock_ (park.hpp);
 // the timer service's lock comes before channel locks (timer_service.hpp).
 #pragma once
 
@@ -26,8 +26,8 @@
 #include <boost/fiber/mutex.hpp>
 #include <boost/fiber/properties.hpp>
 
-#include "gofer/detail/waiter.hpp"
 #include "gofer/runtime.hpp"
+#include "park.hpp"
 #include "scheduler.hpp"
 #include "stack_pool.hpp"
 #include "timer_service.hpp"
@@ -42,7 +42,7 @@ class goroutine final : public boost::fibers::fiber_properties {
   // context (main's is its thread's own); null means "take a pooled one".
   goroutine(runtime* rt, std::uint64_t id, std::string name, void* tsan_fiber = nullptr);
   ~goroutine() override;
-  struct parker parker;        // reused by every block of this goroutine
+  parker_impl parker;          // reused by every block of this goroutine
   void* tsan_fiber = nullptr;  // null again once given back (TSan builds)
   const std::uint64_t id;      // 1 for main, then in order of go()
   const std::string name;
@@ -68,12 +68,6 @@ goroutine* goroutine_started(runtime& rt, std::string name);
 void goroutine_not_started(goroutine* record) noexcept;
 // Called by the goroutine itself as its last step.
 void goroutine_finished() noexcept;
-
-// Wakes every waiter of the list first..last (linked by `next`, each one's
-// parker claimed by the caller), as wake() each, but puts the goroutines on
-// the caller's worker in batches, waking idle workers to share them (Go:
-// closechan's goready of its list). Call with no channel lock held.
-void wake_all(waiter* first, waiter* last, const spinlock* found_under) noexcept;
 
 // Installs (once per process) the terminate handler that ends a program on
 // an uncaught exception as Go ends one on a panic (lib/panic.cpp).
@@ -108,7 +102,7 @@ class runtime final : public scheduler_hooks {
   const std::string& deadlock_report() const noexcept { return deadlock_report_; }
   // synctest::wait: parks the calling goroutine `p` until all others are
   // blocked (all_asleep wakes it first, before any clock advance).
-  void wait_until_others_blocked(parker& p);
+  void wait_until_others_blocked(parker_impl& p);
 
   // One "goroutine N [reason]:" line per goroutine, in order of id (lib/dump.cpp).
   // A goroutine parked in gofer shows what it waits for. One that is not:
@@ -146,7 +140,7 @@ class runtime final : public scheduler_hooks {
   std::string deadlock_report_;  // written before main is woken with it
   // The goroutine in synctest::wait, if any. Set by that goroutine before it
   // parks and cleared by it after it resumes; all_asleep only claims it.
-  std::atomic<parker*> synctest_waiter_{nullptr};
+  std::atomic<parker_impl*> synctest_waiter_{nullptr};
 
   std::vector<std::thread> workers_;
   boost::fibers::mutex stop_mutex_;  // with stop_cv_: workers wait for stop_workers_

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <utility>
 
-#include <boost/fiber/detail/cpu_relax.hpp>
 #include <boost/fiber/type.hpp>
 
 #include "gofer/detail/assert.hpp"
@@ -473,7 +472,7 @@ bool gofer_algorithm::spin_for_work() noexcept {
   bool found = false;
   for (int round = 0; round < spin_rounds && !found; ++round) {
     found = any_work_anywhere();
-    if (!found) cpu_relax();
+    if (!found) cpu_pause();
   }
   // A runnext that has not moved all through the spin belongs to a worker
   // that is busy running something else: it may be stolen.

@@ -48,7 +48,7 @@
 #include <boost/fiber/scheduler.hpp>
 #include <boost/intrusive_ptr.hpp>
 
-#include "gofer/detail/waiter.hpp"
+#include "gofer/detail/spinlock.hpp"
 
 namespace gofer::detail {
 

@@ -3,9 +3,9 @@
 // Pass 1: lock every channel (ascending address, each once), poll the cases
 //         in a random order and run the first that is ready.
 // Default: if none was ready and there is a default case, unlock and run it.
-// Pass 2: take the parker's park_lock (the switch lock), enqueue a waiter on
-//         every channel, unlock the channels, and park. The first peer (or close, or
-//         shutdown) to claim the parker completes its case and wakes us.
+// Pass 2: enqueue a waiter on every channel, unlock the channels, and park.
+//         The first peer (or close, or shutdown) to claim the parker
+//         completes its case and wakes us.
 // Pass 3: relock each channel and unlink the waiters that did not win, then
 //         report the winner.
 // Invariant: a case's value moves only in the attempt or claim that completes
@@ -19,6 +19,7 @@
 #include "gofer/detail/assert.hpp"
 #include "gofer/errors.hpp"
 #include "gofer/select.hpp"
+#include "park.hpp"
 
 namespace gofer::detail {
 
@@ -87,7 +88,7 @@ std::size_t select_nonblocking(select_case* const* cases) {
   const op_result result = c.try_locked(c);
   lock.unlock();
   if (result.status == op_status::not_ready) return default_index;
-  if (result.to_wake != nullptr) wake(*result.to_wake->owner, &c.chan->lock_);
+  if (result.to_wake != nullptr) wake(*result.to_wake->owner);
   if (result.status == op_status::closed) throw send_on_closed_channel();
   return case_index;
 }
@@ -133,7 +134,7 @@ std::size_t select(select_case* const* cases, std::uint16_t count, std::uint16_t
     const op_result result = c.try_locked(c);
     if (result.status == op_status::not_ready) continue;
     locks.unlock();
-    if (result.to_wake != nullptr) wake(*result.to_wake->owner, &c.chan->lock_);
+    if (result.to_wake != nullptr) wake(*result.to_wake->owner);
     if (result.status == op_status::closed) throw send_on_closed_channel();
     return i;
   }
@@ -143,14 +144,13 @@ std::size_t select(select_case* const* cases, std::uint16_t count, std::uint16_t
   }
 
   // Pass 2: wait on every channel at once.
-  parker fallback;
-  parker& p = current_parker(fallback);
+  parker_impl fallback;
+  parker_impl& p = current_parker(fallback);
   p.wait_reason = polled == 0 ? "select (no cases)" : "select";
-  spinlock_lock park_lock{p.park_lock};
-  const park_start start = begin_park(p, p.park_lock);
+  const park_start start = begin_park(p);
   if (start != park_start::enqueue) {
     locks.unlock();
-    unwind_parked(p, start, park_lock);
+    unwind_parked(p, start);
   }
   for (std::uint16_t k = 0; k < polled; ++k) {
     const std::uint16_t i = lock_order[k];
@@ -160,8 +160,10 @@ std::size_t select(select_case* const* cases, std::uint16_t count, std::uint16_t
     c.self.success = false;
     queue_of(c).push_back(c.self);
   }
+  // A peer may claim us as soon as one channel unlocks; its wake() waits
+  // for our switch out (park.hpp).
   locks.unlock();
-  suspend(p, park_lock);
+  suspend(p);
 
   // Pass 3: unlink the losers. The winner's claimer already unlinked it.
   for (std::uint16_t k = 0; k < polled; ++k) {

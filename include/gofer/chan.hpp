@@ -65,9 +65,8 @@ template <class T>
 chan<T> adopt_chan(std::shared_ptr<chan_state<T>> state) noexcept;
 
 // Enqueues `w` (slot set) on `queue` of `chan`, whose lock `chan_lock` holds,
-// and parks until a peer or close() completes it; the channel lock is the
-// switch lock, released after the switch. Throws goroutine_exit if the
-// runtime shuts down meanwhile.
+// releases the lock and parks until a peer or close() completes it. Throws
+// goroutine_exit if the runtime shuts down meanwhile.
 void park_single(chan_base& chan, wait_queue& queue, waiter& w, spinlock_lock& chan_lock,
                  const char* reason);
 
@@ -85,7 +84,7 @@ void send(chan_state<T>* state, T& value) {
   }
   lock.unlock();
   if (result.status == op_status::closed) throw send_on_closed_channel();
-  if (result.to_wake != nullptr) wake(*result.to_wake->owner, &state->lock_);
+  if (result.to_wake != nullptr) wake(*result.to_wake->owner);
 }
 
 template <class T>
@@ -95,7 +94,7 @@ bool try_send(chan_state<T>* state, T& value) {
   const op_result result = state->try_send_locked(value);
   lock.unlock();
   if (result.status == op_status::closed) throw send_on_closed_channel();
-  if (result.to_wake != nullptr) wake(*result.to_wake->owner, &state->lock_);
+  if (result.to_wake != nullptr) wake(*result.to_wake->owner);
   return result.status == op_status::done;
 }
 
@@ -113,7 +112,7 @@ std::optional<T> recv(chan_state<T>* state) {
     return out;
   }
   lock.unlock();
-  if (result.to_wake != nullptr) wake(*result.to_wake->owner, &state->lock_);
+  if (result.to_wake != nullptr) wake(*result.to_wake->owner);
   return out;
 }
 
@@ -126,7 +125,7 @@ bool try_recv(chan_state<T>* state, std::optional<T>& out) {
   spinlock_lock lock{state->lock_};
   const op_result result = state->try_recv_locked(out);
   lock.unlock();
-  if (result.to_wake != nullptr) wake(*result.to_wake->owner, &state->lock_);
+  if (result.to_wake != nullptr) wake(*result.to_wake->owner);
   return result.status == op_status::done;
 }
 

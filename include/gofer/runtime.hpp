@@ -97,7 +97,6 @@
 #include <type_traits>
 #include <utility>
 
-#include "gofer/detail/waiter.hpp"
 #include "gofer/errors.hpp"
 
 namespace gofer {
@@ -111,7 +110,7 @@ std::size_t default_threads() noexcept;
 
 struct run_options {
   std::size_t threads = default_threads();  // Go: GOMAXPROCS
-  std::size_t stack_size = 64 << 10;  // bytes per goroutine stack
+  std::size_t stack_size = 64 << 10;        // bytes per goroutine stack
   bool guard_pages = false;
   bool virtual_time = false;
   bool detect_deadlock = true;
@@ -124,6 +123,8 @@ struct named {
 };
 
 namespace detail {
+
+class runtime;  // lib/runtime_state.hpp
 
 // The runtime the calling thread works for, or null outside gofer::run.
 runtime* current_runtime() noexcept;

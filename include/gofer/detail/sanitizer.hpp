@@ -5,9 +5,9 @@
 //   - gofer's scheduler announces every fiber switch it makes (each
 //     goroutine is a TSan fiber; see lib/scheduler.cpp), or TSan would take
 //     one goroutine's stack for another's and mix their histories;
-//   - a parked goroutine's switch lock is released by Boost after the
-//     context switch, inside the uninstrumented library, so GOFER_TSAN_RELEASE
-//     marks that release where, semantically, it happens;
+//   - a parked goroutine's switched_out latch (lib/park.hpp) is released by
+//     Boost after the context switch, inside the uninstrumented library, so
+//     GOFER_TSAN_RELEASE marks that release where, semantically, it happens;
 //   - TSan's per-fiber call stacks stay balanced only if no instrumented
 //     frame is entered on one fiber's account and left on another's: the
 //     function announcing a switch is GOFER_TSAN_UNINSTRUMENTED, and Boost's
