@@ -40,8 +40,8 @@ bool close_channel(chan_base& chan) noexcept {
   waiter* last = nullptr;
   {
     spinlock_lock lock{chan.lock_};
-    if (chan.closed_) return false;
-    chan.closed_ = true;
+    if (chan.closed()) return false;
+    chan.set_closed();
     for (wait_queue* queue : {&chan.recvq_, &chan.sendq_}) {
       while (waiter* w = queue->claim_first()) {
         w->success = false;  // receivers see "closed", senders throw

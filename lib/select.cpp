@@ -84,6 +84,9 @@ std::size_t select_nonblocking(select_case* const* cases) {
   select_case& c = *cases[case_index];
   if (c.chan == nullptr) return default_index;  // a nil channel is never ready
   if (c.chan->reports_unbuffered_) run_timer_if_due(*c.chan);
+  // Lock-free "would block", as selectnbsend/selectnbrecv get from chansend
+  // and chanrecv's fast paths (chan_base explains why it is sound).
+  if (c.is_send ? c.chan->send_would_block() : c.chan->recv_would_block()) return default_index;
   spinlock_lock lock{c.chan->lock_};
   const op_result result = c.try_locked(c);
   lock.unlock();

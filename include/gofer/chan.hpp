@@ -90,6 +90,7 @@ void send(chan_state<T>* state, T& value) {
 template <class T>
 bool try_send(chan_state<T>* state, T& value) {
   if (state == nullptr) return false;
+  if (state->send_would_block()) return false;  // lock-free: see chan_base
   spinlock_lock lock{state->lock_};
   const op_result result = state->try_send_locked(value);
   lock.unlock();
@@ -122,6 +123,7 @@ template <class T>
 bool try_recv(chan_state<T>* state, std::optional<T>& out) {
   if (state == nullptr) return false;
   if (state->reports_unbuffered_) run_timer_if_due(*state);
+  if (state->recv_would_block()) return false;  // lock-free: see chan_base
   spinlock_lock lock{state->lock_};
   const op_result result = state->try_recv_locked(out);
   lock.unlock();
@@ -145,7 +147,7 @@ class chan_handle {
   std::size_t len() const noexcept {
     if (!state_ || state_->reports_unbuffered_) return 0;
     spinlock_lock lock{state_->lock_};
-    return state_->count_;
+    return state_->count();
   }
   // Go: cap(ch): the buffer's capacity; 0 for unbuffered and nil channels
   // (and for timer channels, as in Go 1.23).

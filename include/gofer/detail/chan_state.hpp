@@ -14,6 +14,7 @@
 // waiter.hpp). A goroutine is never woken while a channel lock is held.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <new>
@@ -47,12 +48,45 @@ class chan_base {
   chan_base(const chan_base&) = delete;
   chan_base& operator=(const chan_base&) = delete;
 
-  mutable spinlock lock_;  // guards every member below except capacity_
-  wait_queue sendq_;       // blocked senders, FIFO
-  wait_queue recvq_;       // blocked receivers, FIFO
-  std::size_t count_ = 0;  // values in the buffer
-  std::size_t head_ = 0;   // index of the oldest buffered value
-  bool closed_ = false;
+  // Go: chan.go's full() and empty(), and the first check of chansend and
+  // chanrecv with block == false: a non-blocking operation that would block
+  // reports so without taking the lock. Each is a snapshot of single words
+  // read without the lock (hence those words are atomics, written only under
+  // the lock), and Go's argument carries over:
+  //  - send: having seen the channel not closed, then not ready for
+  //    sending: a closed channel cannot go from "ready for sending" to "not
+  //    ready", so even if it closed between the two reads there was a moment
+  //    between them when it was both open and not ready (and reads in the
+  //    other order imply the same). We behave as if the send was tried then.
+  //  - receive: having seen it not ready for receiving, and *then* not
+  //    closed (in this order: emptying and closing happen in separate
+  //    critical sections), it was open and empty at the first read, because
+  //    a channel is never reopened. A closed one takes the locked path.
+  // Neither promises progress: a spinning try_recv sees new values through
+  // the senders' lock releases, as Go's does.
+  bool send_would_block() const noexcept {
+    if (closed_.load(std::memory_order_seq_cst)) return false;
+    return capacity_ == 0 ? recvq_.empty_unlocked()
+                          : count_.load(std::memory_order_seq_cst) == capacity_;
+  }
+  bool recv_would_block() const noexcept {
+    const bool empty =
+        capacity_ == 0 ? sendq_.empty_unlocked() : count_.load(std::memory_order_seq_cst) == 0;
+    return empty && !closed_.load(std::memory_order_seq_cst);
+  }
+
+  // Under the lock (the atomics are for the fast paths above only).
+  std::size_t count() const noexcept { return count_.load(std::memory_order_relaxed); }
+  void set_count(std::size_t n) noexcept { count_.store(n, std::memory_order_relaxed); }
+  bool closed() const noexcept { return closed_.load(std::memory_order_relaxed); }
+  void set_closed() noexcept { closed_.store(true, std::memory_order_relaxed); }
+
+  mutable spinlock lock_;              // guards every member below except capacity_
+  wait_queue sendq_;                   // blocked senders, FIFO
+  wait_queue recvq_;                   // blocked receivers, FIFO
+  std::atomic<std::size_t> count_{0};  // values in the buffer
+  std::size_t head_ = 0;               // index of the oldest buffered value
+  std::atomic<bool> closed_{false};
   // A timer's channel: buffers one value but reports len and cap 0, as Go
   // 1.23's timer channels do, and a receive first runs the timer if it is
   // overdue (run_timer_if_due). Both set before the channel is shared.
@@ -78,7 +112,7 @@ class chan_state final : public chan_base {
   // The last handle is gone, so no goroutine can be blocked here: destroy
   // what is still buffered ("value destroyed with the last handle").
   ~chan_state() {
-    for (; count_ > 0; --count_) {
+    for (std::size_t left = count(); left > 0; --left) {
       std::destroy_at(&buffer_[head_]);
       head_ = next_index(head_);
     }
@@ -87,16 +121,16 @@ class chan_state final : public chan_base {
 
   // Go: chansend, the part under the lock. Moves from `value` only on done.
   op_result try_send_locked(T& value) noexcept {
-    if (closed_) return {op_status::closed};
+    if (closed()) return {op_status::closed};
     if (waiter* receiver = recvq_.claim_first()) {
       // A receiver waits, so the buffer is empty: hand the value straight over.
       static_cast<std::optional<T>*>(receiver->slot)->emplace(std::move(value));
       receiver->success = true;
       return {op_status::done, receiver};
     }
-    if (count_ < capacity_) {
+    if (count() < capacity_) {
       std::construct_at(&buffer_[tail_index()], std::move(value));
-      ++count_;
+      set_count(count() + 1);
       return {op_status::done};
     }
     return {op_status::not_ready};
@@ -120,14 +154,14 @@ class chan_state final : public chan_base {
       sender->success = true;
       return {op_status::done, sender};
     }
-    if (count_ > 0) {
+    if (count() > 0) {
       out.emplace(std::move(buffer_[head_]));
       std::destroy_at(&buffer_[head_]);
       head_ = next_index(head_);
-      --count_;
+      set_count(count() - 1);
       return {op_status::done};
     }
-    if (closed_) return {op_status::done};
+    if (closed()) return {op_status::done};
     return {op_status::not_ready};
   }
 
@@ -135,7 +169,7 @@ class chan_state final : public chan_base {
   static std::allocator<T> allocator() noexcept { return {}; }
   std::size_t next_index(std::size_t i) const noexcept { return i + 1 == capacity_ ? 0 : i + 1; }
   std::size_t tail_index() const noexcept {
-    std::size_t tail = head_ + count_;
+    std::size_t tail = head_ + count();
     return tail >= capacity_ ? tail - capacity_ : tail;
   }
 

@@ -81,9 +81,14 @@ struct parker {
 };
 
 // A FIFO of waiters. Go: runtime/chan.go waitq. Guarded by its channel's lock.
+// `first_` is atomic only so that a non-blocking operation may look at it
+// without the lock (empty_unlocked, see chan_base): every write is under the
+// lock, relaxed.
 class wait_queue {
  public:
-  bool empty() const noexcept { return first_ == nullptr; }
+  bool empty() const noexcept { return first() == nullptr; }
+  // Without the lock: a snapshot, for the "would block" fast paths.
+  bool empty_unlocked() const noexcept { return first_.load(std::memory_order_seq_cst) == nullptr; }
 
   void push_back(waiter& w) noexcept {
     w.prev = last_;
@@ -91,7 +96,7 @@ class wait_queue {
     if (last_ != nullptr) {
       last_->next = &w;
     } else {
-      first_ = &w;
+      set_first(&w);
     }
     last_ = &w;
     w.queued = true;
@@ -99,7 +104,11 @@ class wait_queue {
 
   void remove(waiter& w) noexcept {
     if (!w.queued) return;
-    (w.prev != nullptr ? w.prev->next : first_) = w.next;
+    if (w.prev != nullptr) {
+      w.prev->next = w.next;
+    } else {
+      set_first(w.next);
+    }
     (w.next != nullptr ? w.next->prev : last_) = w.prev;
     w.prev = w.next = nullptr;
     w.queued = false;
@@ -110,7 +119,7 @@ class wait_queue {
   // whose select another case already won are dropped on the way, as Go's
   // dequeue does.
   waiter* claim_first() noexcept {
-    while (waiter* w = first_) {
+    while (waiter* w = first()) {
       remove(*w);
       if (w->owner->try_claim()) {
         w->owner->winner = w;
@@ -121,7 +130,10 @@ class wait_queue {
   }
 
  private:
-  waiter* first_ = nullptr;
+  waiter* first() const noexcept { return first_.load(std::memory_order_relaxed); }
+  void set_first(waiter* w) noexcept { first_.store(w, std::memory_order_relaxed); }
+
+  std::atomic<waiter*> first_{nullptr};
   waiter* last_ = nullptr;
 };
 
