@@ -70,7 +70,19 @@ void suspend(parker_impl& p) noexcept {
   GOFER_ASSERT(p.state.load(std::memory_order_relaxed) != parker::completed);
   // Boost lowers the latch after the switch, where TSan cannot see it.
   GOFER_TSAN_RELEASE(&p.switched_out);
-  boost::fibers::detail::spinlock_lock latch{p.switched_out.boost_lock(), std::adopt_lock};
+  // The lock object Boost unlocks after the switch lives in this *thread's*
+  // storage, not on the goroutine's stack: Boost's unlock() releases the
+  // latch and only then writes the object's owns-flag, so a waker on another
+  // thread may resume us (and we may park again, on our stack) before that
+  // write lands. It lands, on this thread, before this thread can start
+  // another park. (On the stack it corrupted the next park's lock object:
+  // an EPERM from unlock() about once in 200 runs of ChanProdCons10 at 2
+  // threads.)
+  static thread_local boost::fibers::detail::spinlock_lock switch_lock_of_this_thread;
+  GOFER_ASSERT(!switch_lock_of_this_thread.owns_lock());  // the last park's is released
+  switch_lock_of_this_thread =
+      boost::fibers::detail::spinlock_lock{p.switched_out.boost_lock(), std::adopt_lock};
+  boost::fibers::detail::spinlock_lock& latch = switch_lock_of_this_thread;
   if (p.migrates) {
     // Leave this thread's scheduler before switching out, so that the
     // goroutine belongs to no thread while it is parked: whichever worker
@@ -86,7 +98,6 @@ void suspend(parker_impl& p) noexcept {
   } else {
     p.context->suspend(latch);
   }
-  GOFER_ASSERT(!latch.owns_lock());  // Boost unlocked it after the switch
   if (p.owner_runtime == nullptr) {
     // A plain thread's parker: wait until the waker is done with our thread's
     // scheduler (see wake()). A few instructions at most.
