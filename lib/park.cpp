@@ -107,42 +107,69 @@ void suspend(parker_impl& p) noexcept {
   GOFER_ASSERT(p.state.load(std::memory_order_acquire) == parker::completed);
 }
 
-void wake(parker& claimed) noexcept {
-  parker_impl& p = parker_impl::of(claimed);
-  GOFER_ASSERT(p.state.load(std::memory_order_relaxed) == parker::claimed);
-  // Read everything needed from `p` before the owner can run (and end).
-  boost::fibers::context* const owner = p.context;
-  const bool migrates = p.migrates;
-  runtime* const owner_runtime = p.owner_runtime;
-  gofer_algorithm* const worker = gofer_algorithm::current();
-  // Wait out the owner's switch (park.hpp): from here on it is off its
-  // stack. Only reads: with the owner on another thread, a moment at most.
+namespace {
+
+// Waits out the owner's switch (park.hpp): from then on it is off its stack.
+// Only reads: with the owner on another thread, a moment at most.
+void wait_until_switched_out(parker_impl& p) noexcept {
   for (backoff wait; p.switched_out.raised();)
     wait();
   // The owner's switch out is over (see switching_to in lib/scheduler.cpp).
   GOFER_TSAN_ACQUIRE(&p);
-  if (!migrates) p.handoff_to.store(worker, std::memory_order_relaxed);
-  // A parker outside any runtime (a plain thread's) is published complete
-  // only after its owner is scheduled, below: see suspend().
-  const bool outsider = owner_runtime == nullptr;
-  if (!outsider) p.state.store(parker::completed, std::memory_order_release);
-  // The owner may be handed over through Boost's remote queue, which TSan
-  // cannot see; awakened() acquires this on the other side.
+}
+
+// wake() of a goroutine parked detached (p.migrates), up to making it
+// runnable: publishes the claimer's writes and returns its context, which
+// belongs to no thread and is not runnable until the caller queues it.
+boost::fibers::context* complete_detached(parker_impl& p) noexcept {
+  GOFER_ASSERT(p.migrates && p.state.load(std::memory_order_relaxed) == parker::claimed);
+  boost::fibers::context* const owner = p.context;
+  wait_until_switched_out(p);
+  p.state.store(parker::completed, std::memory_order_release);
+  // Acquired where the context is picked to run (awakened / ready).
   GOFER_TSAN_RELEASE(owner);
-  if (migrates) {
+  GOFER_ASSERT(owner->get_scheduler() == nullptr);
+  return owner;
+}
+
+// Whether `worker` (the caller's, or null) may queue p's goroutine itself.
+bool queues_here(const gofer_algorithm* worker, const parker_impl& p) noexcept {
+  return worker != nullptr && p.migrates && &worker->pool() == &p.owner_runtime->scheduler();
+}
+
+}  // namespace
+
+void wake(parker& claimed) noexcept {
+  parker_impl& p = parker_impl::of(claimed);
+  gofer_algorithm* const worker = gofer_algorithm::current();
+  if (p.migrates) {
     // The owner has switched out and belongs to no thread (suspend): it runs
     // next on the waker's worker, as Go's goready puts it in runnext. From a
     // thread that is not one of its runtime's workers, it joins the global
     // queue and an idle worker is woken for it.
-    GOFER_ASSERT(owner->get_scheduler() == nullptr);
-    scheduler_pool& pool = owner_runtime->scheduler();
-    if (worker != nullptr && &worker->pool() == &pool) {
+    const bool here = queues_here(worker, p);
+    scheduler_pool& pool = p.owner_runtime->scheduler();
+    boost::fibers::context* const owner = complete_detached(p);
+    if (here) {
       worker->ready(owner);
     } else {
       pool.inject(owner);
     }
     return;
   }
+  // Attached to its thread's scheduler (main, or a thread outside any
+  // runtime). Read everything needed from `p` before the owner can run.
+  GOFER_ASSERT(p.state.load(std::memory_order_relaxed) == parker::claimed);
+  boost::fibers::context* const owner = p.context;
+  const bool outsider = p.owner_runtime == nullptr;
+  wait_until_switched_out(p);
+  p.handoff_to.store(worker, std::memory_order_relaxed);
+  // A parker outside any runtime (a plain thread's) is published complete
+  // only after its owner is scheduled, below: see suspend().
+  if (!outsider) p.state.store(parker::completed, std::memory_order_release);
+  // The owner may be handed over through Boost's remote queue, which TSan
+  // cannot see; awakened() acquires this on the other side.
+  GOFER_TSAN_RELEASE(owner);
   if (worker != nullptr) {
     worker->schedule(owner);
   } else {
@@ -174,19 +201,11 @@ void wake_all(waiter* first, waiter* last) noexcept {
     // Read `next` before waking: a woken goroutine may return and end its waiter.
     waiter* const next = w == last ? nullptr : w->next;
     parker_impl& p = parker_impl::of(*w->owner);
-    if (worker == nullptr || !p.migrates || &worker->pool() != &p.owner_runtime->scheduler()) {
-      wake(p);  // main, a plain thread's, another runtime's
-    } else {
-      // wake()'s first half; the owner is not runnable until flush().
-      GOFER_ASSERT(p.state.load(std::memory_order_relaxed) == parker::claimed);
-      boost::fibers::context* const owner = p.context;
-      for (backoff wait; p.switched_out.raised();)
-        wait();
-      GOFER_TSAN_ACQUIRE(&p);  // as in wake()
-      p.state.store(parker::completed, std::memory_order_release);
-      GOFER_TSAN_RELEASE(owner);
-      batch[count++] = owner;
+    if (queues_here(worker, p)) {
+      batch[count++] = complete_detached(p);  // runnable only once flushed
       if (count == chunk) flush();
+    } else {
+      wake(p);  // main, a plain thread's, another runtime's
     }
     w = next;
   }
