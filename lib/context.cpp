@@ -23,11 +23,13 @@
 //     (Go: afterFuncCtx.once) is set exactly once, by the cancel that starts
 //     f or by the stop that unregisters it, whichever comes first; only that
 //     one touches f afterwards.
-// Lock order (docs/design/locks.md): a node's mutex is a leaf. Cancellation
+// Lock order (docs/design/locks.md): a node's mutex (rank context_node) sits
+// above channel locks and is never nested with another node's. Cancellation
 // walks down the tree holding one node's mutex at a time, and closes `done`
-// and stops timers after releasing it. The one exception: context::done()
-// closes, under the mutex, a `done` it has just made for a node already
-// cancelled; nobody can be waiting on it yet, so that close wakes no one.
+// and stops timers after releasing it. The one channel closed under the
+// mutex: context::done() closes a `done` it has just made for a node
+// already cancelled; nobody can be waiting on it yet, so that close wakes
+// no one.
 #include "gofer/context.hpp"
 
 #include <cxxabi.h>
@@ -44,6 +46,7 @@
 #include <vector>
 
 #include "gofer/runtime.hpp"
+#include "ranked_mutex.hpp"
 
 namespace gofer {
 
@@ -69,7 +72,7 @@ struct context_node {
   std::optional<time_point> deadline;
 
   // Cancellable nodes only.
-  mutable std::mutex mutex;
+  mutable ranked_mutex mutex{lock_rank::context_node};
   std::error_code err;
   std::exception_ptr cause;
   chan<signal> done;  // made by context::done() on first use

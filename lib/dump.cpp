@@ -79,8 +79,9 @@ namespace {
 
 constexpr std::string_view no_run = "no gofer::run is running\n";
 
-std::mutex runs_mutex;       // guards the list below and keeps its runtimes alive
-listed_run* runs = nullptr;  // in order of listing
+ranked_mutex runs_mutex{
+    lock_rank::dump_registry};  // guards the list below and keeps its runtimes alive
+listed_run* runs = nullptr;     // in order of listing
 listed_run* last_run = nullptr;
 
 // Every listed run's goroutines; a header per run when there are several.

@@ -11,6 +11,7 @@
 
 #include "gofer/detail/assert.hpp"
 #include "gofer/detail/sanitizer.hpp"
+#include "ranked_mutex.hpp"
 #include "runtime_state.hpp"
 
 namespace gofer::detail {
@@ -62,8 +63,8 @@ class tsan_fiber_pool {
   }
 
  private:
-  std::mutex mutex_;         // guards idle_
-  std::vector<void*> idle_;  // TSan fibers of ended goroutines
+  ranked_mutex mutex_{lock_rank::leaf};  // guards idle_
+  std::vector<void*> idle_;              // TSan fibers of ended goroutines
 };
 #endif
 

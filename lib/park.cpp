@@ -63,6 +63,11 @@ park_start begin_park(parker_impl& p) noexcept {
 }
 
 void suspend(parker_impl& p) noexcept {
+#if GOFER_LOCK_RANKING
+  // Held locks are tracked per thread: none may travel with a goroutine
+  // that may resume on another thread (gofer/detail/lock_rank.hpp).
+  assert_no_lock_held("a goroutine parks");
+#endif
   GOFER_ASSERT(p.context == boost::fibers::context::active());
   GOFER_ASSERT(p.switched_out.raised());  // by begin_park; only Boost lowers it
   // wake() publishes `completed` only once the latch is down, after our

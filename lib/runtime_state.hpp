@@ -130,7 +130,7 @@ class runtime final : public scheduler_hooks {
   std::atomic<bool> shutting_down_{false};
   std::atomic<std::uint64_t> next_id_{2};  // 1 is main
 
-  spinlock goroutines_lock_;  // guards goroutines_ and the records' links
+  spinlock goroutines_lock_{lock_rank::goroutines};  // guards goroutines_ and the records' links
   goroutine* goroutines_ = nullptr;
   goroutine* main_ = nullptr;  // not in goroutines_: it is never unwound
   std::atomic<std::size_t> live_goroutines_{0};

@@ -554,7 +554,8 @@ void gofer_algorithm::suspend_until(
     wait_until = std::min(wait_until, std::chrono::steady_clock::now() + runnext_recheck);
   }
   {
-    std::unique_lock lock{wake_mutex_};
+    const held_rank held{wake_mutex_};  // the wait needs the std::mutex itself
+    std::unique_lock lock{wake_mutex_.native()};
     if (wait_until == std::chrono::steady_clock::time_point::max()) {
       wake_.wait(lock, [this] { return woken_; });
     } else {

@@ -49,6 +49,7 @@
 #include <boost/intrusive_ptr.hpp>
 
 #include "gofer/detail/spinlock.hpp"
+#include "ranked_mutex.hpp"
 
 namespace gofer::detail {
 
@@ -100,7 +101,7 @@ class scheduler_pool {
   std::vector<std::atomic<gofer_algorithm*>> workers_;
   std::atomic<std::size_t> started_{0};
 
-  std::mutex mutex;                     // guards idle_ and timed_idle_
+  ranked_mutex mutex{lock_rank::pool};  // guards idle_ and timed_idle_
   std::vector<gofer_algorithm*> idle_;  // parked workers
   // Parked workers that wait for a deadline of Boost's own (a fiber in
   // boost::this_fiber::sleep_for): while any does, not all is asleep.
@@ -115,9 +116,9 @@ class scheduler_pool {
   // newest ones, nearly depth first, instead of walking a tree of
   // goroutines breadth first with all of a level alive at once.
   // Lock order: a worker's lock_ -> global_lock_.
-  spinlock global_lock_;                        // guards global_
-  std::deque<boost::fibers::context*> global_;  // detached when size_ > 1
-  std::atomic<std::size_t> global_count_{0};    // global_.size(), read without the lock
+  spinlock global_lock_{lock_rank::global_queue};  // guards global_
+  std::deque<boost::fibers::context*> global_;     // detached when size_ > 1
+  std::atomic<std::size_t> global_count_{0};       // global_.size(), read without the lock
 };
 
 class gofer_algorithm final : public boost::fibers::algo::algorithm {
@@ -188,7 +189,8 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
 
   const std::shared_ptr<scheduler_pool> pool_;
 
-  spinlock lock_;  // guards runnext_ and queue_: the owner pops, thieves steal
+  spinlock lock_{
+      lock_rank::worker_queue};  // guards runnext_ and queue_: the owner pops, thieves steal
   boost::fibers::context* runnext_ = nullptr;
   std::deque<boost::fibers::context*> queue_;
   // Mirrors of runnext_ and queue_.size(), written under lock_ and read
@@ -231,7 +233,7 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   void* main_tsan_fiber_ = nullptr;        // this thread's own (TSan builds)
   void* dispatcher_tsan_fiber_ = nullptr;  // created when first needed
 
-  std::mutex wake_mutex_;  // guards woken_
+  ranked_mutex wake_mutex_{lock_rank::wake};  // guards woken_
   std::condition_variable wake_;
   bool woken_ = false;
 };

@@ -43,7 +43,7 @@ thread_local thread_cache this_thread_cache;
 std::shared_ptr<stack_pool> stack_pool::shared(std::size_t stack_size, bool guard_pages) {
   // Never destroyed (no exit-time ordering with threads still running):
   // reachable until the end, so not a leak to LeakSanitizer either.
-  static std::mutex& registry_mutex = *new std::mutex;
+  static ranked_mutex& registry_mutex = *new ranked_mutex{lock_rank::leaf};
   static auto& registry = *new std::vector<std::shared_ptr<stack_pool>>;
   std::lock_guard lock{registry_mutex};
   for (const std::shared_ptr<stack_pool>& pool : registry) {

@@ -52,6 +52,8 @@
 
 #include <boost/context/stack_context.hpp>
 
+#include "ranked_mutex.hpp"
+
 namespace gofer::detail {
 
 class stack_pool {
@@ -103,8 +105,8 @@ class stack_pool {
   const std::size_t stride_;  // stack_size_ plus the guard page, if any
   const std::size_t stacks_per_slab_;
 
-  std::mutex mutex_;         // guards the members below
-  std::vector<void*> free_;  // lowest usable address of each free stack
+  ranked_mutex mutex_{lock_rank::leaf};  // guards the members below
+  std::vector<void*> free_;              // lowest usable address of each free stack
   std::vector<slab> slabs_;  // every mapping, by ascending base; unmapped by the destructor
 };
 

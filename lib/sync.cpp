@@ -16,7 +16,7 @@ namespace gofer {
 namespace detail {
 
 struct wait_group_state {
-  spinlock lock;  // guards the members below
+  spinlock lock{lock_rank::leaf};  // guards the members below
   std::ptrdiff_t count = 0;
   std::ptrdiff_t waiters = 0;
   chan<signal> zero;

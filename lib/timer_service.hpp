@@ -49,6 +49,7 @@
 #include "gofer/chan.hpp"
 #include "gofer/detail/waiter.hpp"
 #include "gofer/time.hpp"
+#include "ranked_mutex.hpp"
 
 namespace gofer::detail {
 
@@ -72,7 +73,7 @@ struct timer_state {
   std::function<void()> func;  // func kind
 
   // Held while a firing sends on the channel; see the file comment.
-  spinlock send_lock;
+  spinlock send_lock{lock_rank::timer_send};
   // Bumped (under the service's mutex) by every stop and reset: a firing
   // noted before sends nothing. Read by the firing under send_lock.
   std::atomic<std::uint64_t> seq{0};
@@ -139,7 +140,8 @@ class timer_service {
   void publish_next_deadline() noexcept;
 
   const bool virtual_clock_;
-  mutable std::mutex mutex_;  // guards heap_, next_order_ and the timers' heap fields
+  mutable ranked_mutex mutex_{
+      lock_rank::leaf};  // guards heap_, next_order_ and the timers' heap fields
   std::vector<std::shared_ptr<timer_state>> heap_;
   std::uint64_t next_order_ = 0;
   std::atomic<std::int64_t> virtual_now_{0};  // ns since the virtual epoch

@@ -106,7 +106,7 @@ struct error_group_state {
   wait_group running;
   chan<signal> slots;  // nil: no limit; else one token per running function
   std::atomic<std::ptrdiff_t> active{0};
-  spinlock lock;  // guards first_failure
+  spinlock lock{lock_rank::leaf};  // guards first_failure
   std::exception_ptr first_failure;
 
   void finished(std::exception_ptr failure) {

@@ -81,11 +81,11 @@ class chan_base {
   bool closed() const noexcept { return closed_.load(std::memory_order_relaxed); }
   void set_closed() noexcept { closed_.store(true, std::memory_order_relaxed); }
 
-  mutable spinlock lock_;              // guards every member below except capacity_
-  wait_queue sendq_;                   // blocked senders, FIFO
-  wait_queue recvq_;                   // blocked receivers, FIFO
-  std::atomic<std::size_t> count_{0};  // values in the buffer
-  std::size_t head_ = 0;               // index of the oldest buffered value
+  mutable spinlock lock_{lock_rank::channel};  // guards every member below except capacity_
+  wait_queue sendq_;                           // blocked senders, FIFO
+  wait_queue recvq_;                           // blocked receivers, FIFO
+  std::atomic<std::size_t> count_{0};          // values in the buffer
+  std::size_t head_ = 0;                       // index of the oldest buffered value
   std::atomic<bool> closed_{false};
   // A timer's channel: buffers one value but reports len and cap 0, as Go
   // 1.23's timer channels do, and a receive first runs the timer if it is

@@ -11,6 +11,9 @@
 // a random while after losing a race for the flag, as Boost.Fiber's
 // spinlock_ttas does.
 //
+// Each lock has a rank in the library's one lock order
+// (gofer/detail/lock_rank.hpp), checked in debug and sanitizer builds.
+//
 // gofer's own rather than Boost.Fiber's detail::spinlock, so that the public
 // headers need no Boost header (lib/park.hpp says how parking works without
 // Boost releasing a channel lock after the context switch).
@@ -18,6 +21,8 @@
 
 #include <atomic>
 #include <mutex>
+
+#include "gofer/detail/lock_rank.hpp"
 
 namespace gofer::detail {
 
@@ -32,11 +37,14 @@ inline void cpu_pause() noexcept {
 
 class spinlock {
  public:
-  constexpr spinlock() noexcept = default;
+  constexpr explicit spinlock(lock_rank rank = lock_rank::unranked) noexcept : rank_{rank} {}
   spinlock(const spinlock&) = delete;
   spinlock& operator=(const spinlock&) = delete;
 
   void lock() noexcept {
+#if GOFER_LOCK_RANKING
+    lock_rank_acquire(rank_, this);  // before waiting: an inversion aborts, not hangs
+#endif
     if (!locked_.exchange(true, std::memory_order_acquire)) [[likely]] {
       return;
     }
@@ -45,16 +53,26 @@ class spinlock {
 
   bool try_lock() noexcept {
     // Read first: a failing try_lock does not take the line from the holder.
-    return !locked_.load(std::memory_order_relaxed) &&
-           !locked_.exchange(true, std::memory_order_acquire);
+    const bool taken = !locked_.load(std::memory_order_relaxed) &&
+                       !locked_.exchange(true, std::memory_order_acquire);
+#if GOFER_LOCK_RANKING
+    if (taken) lock_rank_acquired(rank_, this);
+#endif
+    return taken;
   }
 
-  void unlock() noexcept { locked_.store(false, std::memory_order_release); }
+  void unlock() noexcept {
+#if GOFER_LOCK_RANKING
+    lock_rank_release(rank_, this);
+#endif
+    locked_.store(false, std::memory_order_release);
+  }
 
  private:
   void lock_contended() noexcept;  // lib/spinlock.cpp
 
   std::atomic<bool> locked_{false};
+  lock_rank rank_;  // fixed at construction; read without ordering
 };
 
 using spinlock_lock = std::unique_lock<spinlock>;
