@@ -23,6 +23,7 @@
 #include "gofer/detail/sanitizer.hpp"
 #include "gofer/runtime.hpp"
 #include "gofer/synctest.hpp"
+#include "io_service.hpp"
 #include "park.hpp"
 #include "runtime_state.hpp"
 
@@ -50,7 +51,10 @@ runtime& runtime_for_go() {
 runtime::runtime(const run_options& options)
     : options_(options),
       stacks_(stack_pool::shared(options.stack_size, options.guard_pages)),
-      timers_(std::make_shared<timer_service>(options.virtual_time)) {}
+      timers_(std::make_shared<timer_service>(options.virtual_time)),
+      io_(std::make_unique<io_service>()) {}
+
+runtime::~runtime() = default;
 
 void runtime::add(goroutine& g) noexcept {
   live_goroutines_.fetch_add(1, std::memory_order_relaxed);
@@ -103,11 +107,30 @@ void runtime::worker_main() {
 }
 
 scheduler_hooks::time_point runtime::poll_timers() noexcept {
+  // The dispatcher's poll, also that of busy workers: I/O completions are
+  // taken in without blocking (Go's findrunnable polls netpoll too).
+  if (io_->pending()) io_->poll();
   return timers_->fire_due();
+}
+
+bool runtime::io_pending() noexcept {
+  return io_->pending();
+}
+
+bool runtime::wait_io(time_point deadline) noexcept {
+  return io_->wait(deadline);
+}
+
+void runtime::interrupt_io() noexcept {
+  io_->interrupt();
 }
 
 bool runtime::all_asleep() noexcept {
   if (shutting_down()) return false;
+  // A goroutine waiting on I/O (a socket, a process, a signal) is not
+  // deadlocked: the outside world may complete its operation. An idle
+  // worker waits in the poller for that (scheduler.cpp suspend_until).
+  if (io_->pending()) return false;
   // Go: synctest.Wait returns once every other goroutine is durably blocked,
   // before the bubble's clock moves.
   if (parker_impl* const waiter = synctest_waiter_.load(std::memory_order_acquire)) {

@@ -73,9 +73,12 @@ void goroutine_finished() noexcept;
 // an uncaught exception as Go ends one on a panic (lib/panic.cpp).
 void install_terminate_handler();
 
+class io_service;  // lib/io_service.hpp
+
 class runtime final : public scheduler_hooks {
  public:
   explicit runtime(const run_options& options);
+  ~runtime();
   runtime(const runtime&) = delete;
   runtime& operator=(const runtime&) = delete;
 
@@ -83,6 +86,7 @@ class runtime final : public scheduler_hooks {
     return pooled_stack_allocator(stacks_);
   }
   const std::shared_ptr<timer_service>& timers() const noexcept { return timers_; }
+  io_service& io() const noexcept { return *io_; }
   bool shutting_down() const noexcept { return shutting_down_.load(std::memory_order_seq_cst); }
   std::uint64_t next_goroutine_id() noexcept { return next_id_.fetch_add(1); }
   std::size_t workers() const noexcept { return options_.threads; }
@@ -117,6 +121,9 @@ class runtime final : public scheduler_hooks {
   time_point poll_timers() noexcept override;
   bool all_asleep() noexcept override;
   void all_idle() noexcept override { stacks_->scavenge(); }
+  bool io_pending() noexcept override;
+  bool wait_io(time_point deadline) noexcept override;
+  void interrupt_io() noexcept override;
 
  private:
   void worker_main();
@@ -126,6 +133,7 @@ class runtime final : public scheduler_hooks {
   const run_options options_;
   const std::shared_ptr<stack_pool> stacks_;
   const std::shared_ptr<timer_service> timers_;
+  const std::unique_ptr<io_service> io_;
   std::shared_ptr<scheduler_pool> pool_;
   std::atomic<bool> shutting_down_{false};
   std::atomic<std::uint64_t> next_id_{2};  // 1 is main

@@ -520,6 +520,9 @@ void gofer_algorithm::suspend_until(
   }
   auto& idle = pool_->idle_;
   const bool timed = boost_deadline != std::chrono::steady_clock::time_point::max();
+  // Every worker idle with a goroutine waiting on I/O is not a deadlock:
+  // all_asleep says so (io_pending), and one idle worker waits in the
+  // poller, which the completion wakes.
   if (idle.size() + 1 == pool_->size() && pool_->timed_idle_ == 0 && !timed) {
     // We are the last worker to run out of work, and no parked one has been
     // notified: every goroutine is blocked.
@@ -531,6 +534,11 @@ void gofer_algorithm::suspend_until(
   idle.push_back(this);
   pool_->idle_count_.store(idle.size(), std::memory_order_seq_cst);
   if (timed) ++pool_->timed_idle_;
+  // Checked after publishing as idle, under the pool's mutex: an operation
+  // started from here on is started by a goroutine on a worker that will
+  // itself look here before it parks.
+  const bool polls = pool_->poller_ == nullptr && pool_->hooks().io_pending();
+  if (polls) pool_->poller_ = this;
   const bool last_awake = idle.size() == pool_->size();
   pool_lock.unlock();
   if (last_awake) pool_->hooks().all_idle();
@@ -540,6 +548,7 @@ void gofer_algorithm::suspend_until(
   std::atomic_thread_fence(std::memory_order_seq_cst);
   if (any_work_anywhere()) {
     pool_lock.lock();
+    if (pool_->poller_ == this) pool_->poller_ = nullptr;
     if (timed) --pool_->timed_idle_;
     idle.erase(std::remove(idle.begin(), idle.end(), this), idle.end());
     pool_->idle_count_.store(idle.size(), std::memory_order_release);
@@ -553,7 +562,18 @@ void gofer_algorithm::suspend_until(
   if (shared() && runnext_elsewhere()) {
     wait_until = std::min(wait_until, std::chrono::steady_clock::now() + runnext_recheck);
   }
-  {
+  if (polls) {
+    // Blocks in the reactor. A notify_locked meanwhile sets woken_ and
+    // interrupts the wait (or the next one, if it comes first).
+    bool woken = false;
+    {
+      std::lock_guard lock{wake_mutex_};
+      woken = std::exchange(woken_, false);
+    }
+    if (!woken) pool_->hooks().wait_io(wait_until);
+    std::lock_guard lock{wake_mutex_};
+    woken_ = false;
+  } else {
     const held_rank held{wake_mutex_};  // the wait needs the std::mutex itself
     std::unique_lock lock{wake_mutex_.native()};
     if (wait_until == std::chrono::steady_clock::time_point::max()) {
@@ -564,6 +584,7 @@ void gofer_algorithm::suspend_until(
     woken_ = false;
   }
   pool_lock.lock();
+  if (pool_->poller_ == this) pool_->poller_ = nullptr;
   if (timed) --pool_->timed_idle_;
   idle.erase(std::remove(idle.begin(), idle.end(), this), idle.end());
   pool_->idle_count_.store(idle.size(), std::memory_order_release);
@@ -577,7 +598,11 @@ void gofer_algorithm::notify_locked() noexcept {
   // and destroy wake_.
   std::lock_guard lock{wake_mutex_};
   woken_ = true;
-  wake_.notify_one();
+  if (pool_->poller_ == this) {
+    pool_->hooks().interrupt_io();
+  } else {
+    wake_.notify_one();
+  }
 }
 
 void gofer_algorithm::notify() noexcept {

@@ -70,6 +70,15 @@ class scheduler_hooks {
   // The last awake worker is about to park (no lock held): nothing runs
   // anywhere, a moment to give memory back.
   virtual void all_idle() noexcept = 0;
+  // True while some goroutine waits on the runtime's I/O poller
+  // (lib/io_service.hpp): then an idle worker waits in the poller.
+  virtual bool io_pending() noexcept = 0;
+  // Blocks the calling worker in the poller until an I/O completion ran,
+  // interrupt_io(), or `deadline`. Returns false at once if another thread
+  // is running the poller. No lock held.
+  virtual bool wait_io(time_point deadline) noexcept = 0;
+  // Makes a wait_io in progress return (called with the pool's mutex held).
+  virtual void interrupt_io() noexcept = 0;
 
  protected:
   ~scheduler_hooks() = default;
@@ -108,6 +117,10 @@ class scheduler_pool {
   std::size_t timed_idle_ = 0;
   std::atomic<std::size_t> idle_count_{0};
   std::atomic<std::size_t> spinning_{0};
+  // The parked worker that waits in the I/O poller instead of on its
+  // condition variable, if any (at most one: Go's netpoll has one blocked
+  // poller too). Guarded by mutex; notify_locked interrupts its wait.
+  gofer_algorithm* poller_ = nullptr;
 
   // Go's global run queue. A worker whose queue grows past
   // local_queue_limit moves the older half here (Go: runqputslow), and

@@ -1,0 +1,106 @@
+// lib/io_service.cpp - see io_service.hpp.
+#include "io_service.hpp"
+
+#include <thread>
+
+#include <boost/asio/post.hpp>
+
+#include "gofer/detail/assert.hpp"
+
+namespace gofer::detail {
+
+io_service::io_service() : work_(boost::asio::make_work_guard(context_)) {}
+
+io_service::~io_service() {
+  GOFER_ASSERT(!running_.load());
+  work_.reset();
+  // Handlers still queued (operations that never completed) are destroyed
+  // with the io_context, without running.
+}
+
+std::size_t io_service::poll() noexcept {
+  if (!try_run()) return 0;
+  std::size_t ran = 0;
+  try {
+    ran = context_.poll();
+  } catch (...) {
+    // A handler of the user's own that threw (gofer's never do): as an
+    // exception out of a goroutine would, it ends the program.
+    stop_running();
+    std::terminate();
+  }
+  stop_running();
+  return ran;
+}
+
+bool io_service::wait(time_point deadline) noexcept {
+  if (!try_run()) return false;
+  try {
+    if (deadline == time_point::max()) {
+      context_.run_one();
+    } else {
+      context_.run_one_until(deadline);
+    }
+    // Whatever else is ready now runs too, before the worker looks for
+    // goroutines: a burst of completions readies a burst of goroutines.
+    context_.poll();
+  } catch (...) {
+    stop_running();
+    std::terminate();
+  }
+  stop_running();
+  return true;
+}
+
+void io_service::interrupt() {
+  boost::asio::post(context_, [] {});
+}
+
+void io_service::run_until(const std::atomic<bool>& done) noexcept {
+  while (!done.load(std::memory_order_acquire)) {
+    if (try_run()) {
+      try {
+        context_.run_one_for(std::chrono::milliseconds(10));
+      } catch (...) {
+        stop_running();
+        std::terminate();
+      }
+      stop_running();
+    } else {
+      std::this_thread::yield();  // the poller runs it; it will set `done`
+    }
+  }
+}
+
+}  // namespace gofer::detail
+
+// The entry points of gofer/asio.hpp.
+#include "gofer/asio.hpp"
+#include "gofer/errors.hpp"
+#include "runtime_state.hpp"
+
+namespace gofer::detail {
+
+io_service& current_io_service() {
+  runtime* const rt = current_runtime();
+  if (rt == nullptr) throw runtime_misuse("gofer I/O used outside gofer::run");
+  return rt->io();
+}
+
+boost::asio::io_context& io_context_of(io_service& io) noexcept {
+  return io.context();
+}
+
+void io_operation_started(io_service& io) noexcept {
+  io.operation_started();
+}
+
+void io_operation_finished(io_service& io) noexcept {
+  io.operation_finished();
+}
+
+void io_run_until(io_service& io, const std::atomic<bool>& done) noexcept {
+  io.run_until(done);
+}
+
+}  // namespace gofer::detail

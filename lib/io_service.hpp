@@ -1,0 +1,83 @@
+// lib/io_service.hpp - the runtime's I/O poller: one Asio io_context per
+// gofer::run, driven by the workers themselves (Go's netpoll, which
+// findrunnable polls), not by an I/O thread.
+//
+// Who runs the io_context: exactly one thread at a time, the holder of
+// `running_`. A worker that runs out of goroutines while some goroutine
+// waits on I/O becomes the poller: it blocks in the reactor (epoll) until a
+// completion, the next timer's deadline, or interrupt() (scheduler.cpp
+// suspend_until). Busy workers poll without blocking from their dispatcher
+// (every 61st pick, and whenever their queue runs dry), if nobody else is
+// running it. So completion handlers run one at a time, on a worker, outside
+// any goroutine: a handler that completes a goroutine's operation readies it
+// on that worker (the waker's runnext), as a channel send would.
+//
+// Because handlers never run concurrently, posting a function to the
+// io_context is how another thread touches an operation in flight (emitting
+// its cancellation signal): it runs serialized with every handler. Posting
+// also interrupts a poller blocked in the reactor.
+//
+// pending() counts operations that goroutines wait on (use_go, gofer/asio.hpp,
+// and the facades built on it): while it is non-zero, the runtime is not
+// deadlocked, and an idle worker waits in the reactor rather than on its
+// condition variable. An idle runtime with an open listener thus sleeps in
+// epoll_wait and uses no CPU.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <optional>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+namespace gofer::detail {
+
+class io_service {
+ public:
+  using time_point = std::chrono::steady_clock::time_point;
+
+  io_service();
+  ~io_service();
+  io_service(const io_service&) = delete;
+  io_service& operator=(const io_service&) = delete;
+
+  boost::asio::io_context& context() noexcept { return context_; }
+
+  void operation_started() noexcept { pending_.fetch_add(1, std::memory_order_acq_rel); }
+  void operation_finished() noexcept { pending_.fetch_sub(1, std::memory_order_acq_rel); }
+  bool pending() const noexcept { return pending_.load(std::memory_order_acquire) != 0; }
+
+  // Runs the handlers that are ready, without blocking, unless another
+  // thread is running the io_context. Returns how many ran.
+  std::size_t poll() noexcept;
+  // Blocks in the reactor until one handler ran, interrupt(), or `deadline`
+  // (time_point::max(): no deadline). Returns false at once, running
+  // nothing, if another thread is running the io_context.
+  bool wait(time_point deadline) noexcept;
+  // Makes a wait() in progress (or the next one) return.
+  void interrupt();
+  // Runs handlers, blocking, until `done` is set: for a goroutine that
+  // unwinds (or a thread that is not a worker) and must see its operation
+  // end before its buffers go. Shares running with the poller.
+  void run_until(const std::atomic<bool>& done) noexcept;
+
+ private:
+  bool try_run() noexcept {
+    return !running_.load(std::memory_order_relaxed) &&
+           !running_.exchange(true, std::memory_order_acquire);
+  }
+  void stop_running() noexcept { running_.store(false, std::memory_order_release); }
+
+  // Hint 1: one thread at a time runs it (running_); posting from any
+  // thread stays safe.
+  boost::asio::io_context context_{1};
+  // The io_context must never run out of work: run_one would then return at
+  // once and leave it stopped.
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  std::atomic<std::size_t> pending_{0};
+  std::atomic<bool> running_{false};
+};
+
+}  // namespace gofer::detail
