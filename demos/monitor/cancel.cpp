@@ -104,3 +104,20 @@ int main(int argc, char** argv) {
 // checker 2 stopped @16.
 // cleanup started @16.
 // cleanup done @18.
+
+// Output with --cleanup 4.5s:
+// check health 3s @3.0
+// check health 5s @5.0
+// check health 3s @6.0
+// check health 3s @9.0
+// check health 5s @10.
+// check health 3s @12.
+// check health 5s @15.
+// check health 3s @15.
+// check health 16s @16.
+// checker 3 stopped @16.
+// Problem detected on third checker
+// checker 1 stopped @16.
+// checker 2 stopped @16.
+// cleanup started @16.
+// cleanup done @20.

@@ -22,9 +22,10 @@
 // cancels f's context: cancellation is cooperative, as it is in Go (f must
 // look at ctx.done()/ctx.err()). When the last handle of a task that is still
 // running goes away, its context is cancelled and the goroutine finishes on
-// its own: gofer's answer to asyncio's "Task was destroyed but it is
-// pending!" (there, the task is silently dropped; here nothing is dropped
-// and nothing leaks, and the goroutine is asked to stop).
+// its own, at a point f chose. (A forgotten asyncio task usually stays
+// pending, reachable through what it awaits, like a leaked goroutine; only
+// one unreachable with what it awaits is collected, its coroutine closed
+// mid-way and "Task was destroyed but it is pending!" logged.)
 //
 // gather(t1, t2, ...) waits for every task and returns a tuple of results,
 // rethrowing the first failure in argument order (asyncio.gather with

@@ -20,10 +20,10 @@ int main() {
     gofer::ticker ticker{100ms};  // stopped when the last handle goes, as by defer ticker.Stop()
     for (int i = 1; i <= 3; ++i) {
       const gofer::time_point tick = ticker.c.get();
-      fmt::print("tick sent at {}, received at {}\n", at(tick), at(gofer::now()));
+      fmt::print("tick due at {}, received at {}\n", at(tick), at(gofer::now()));
       if (i == 1) {
-        // Slow work: the tick at 200ms waits in the channel, the one at
-        // 300ms finds it taken and is dropped.
+        // Slow work: the tick due at 200ms waits for the receiver, the one
+        // due at 300ms finds a tick already pending and is dropped.
         gofer::sleep(250ms);
       }
     }
@@ -31,6 +31,6 @@ int main() {
 }
 
 // Output:
-// tick sent at 100ms, received at 100ms
-// tick sent at 200ms, received at 350ms
-// tick sent at 400ms, received at 400ms
+// tick due at 100ms, received at 100ms
+// tick due at 200ms, received at 350ms
+// tick due at 400ms, received at 400ms

@@ -1,6 +1,7 @@
 // A Ticker sends the time on its channel every period. A slow receiver does
-// not get a queue of ticks: the channel holds one, and the ticks that find it
-// full are dropped.
+// not get a queue of ticks: at most one tick waits for it, and the others
+// are dropped. (Since Go 1.23, cap(ticker.C) is 0: the runtime keeps the one
+// pending tick itself, and hands it over when the receiver comes.)
 package main
 
 import (
@@ -15,17 +16,18 @@ func main() {
 	ticker := time.NewTicker(100 * time.Millisecond)
 	defer ticker.Stop() // a ticker runs until stopped
 	for i := 1; i <= 3; i++ {
-		tick := <-ticker.C // the value is the time the tick was sent
-		fmt.Printf("tick sent at %v, received at %v\n", at(tick), at(time.Now()))
+		tick := <-ticker.C // the value: the time the tick was due (Go 1.23; before, when it was sent)
+		fmt.Printf("tick due at %v, received at %v\n", at(tick), at(time.Now()))
 		if i == 1 {
-			// Slow work: the tick at 200ms waits in the channel, the one
-			// at 300ms finds it full and is dropped.
+			// Slow work: the tick due at 200ms waits for the receiver,
+			// the one due at 300ms finds a tick already pending and is
+			// dropped.
 			time.Sleep(250 * time.Millisecond)
 		}
 	}
 }
 
 // Output:
-// tick sent at 100ms, received at 100ms
-// tick sent at 200ms, received at 350ms
-// tick sent at 400ms, received at 400ms
+// tick due at 100ms, received at 100ms
+// tick due at 200ms, received at 350ms
+// tick due at 400ms, received at 400ms
