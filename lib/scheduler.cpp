@@ -527,7 +527,17 @@ void gofer_algorithm::suspend_until(
     // We are the last worker to run out of work, and no parked one has been
     // notified: every goroutine is blocked.
     pool_lock.unlock();
-    if (pool_->hooks().all_asleep()) return;
+    // The poller counts as idle while it runs I/O completions, which may
+    // ready goroutines (into its runnext) right now. A completion readies
+    // its goroutine before it stops counting as pending I/O, so reading
+    // "no I/O pending" first, then finding no work anywhere, is safe.
+    if (pool_->hooks().io_pending()) {
+      // Not asleep: we wait in the poller below (or another worker does).
+    } else if (any_work_anywhere() || runnext_elsewhere()) {
+      return;
+    } else if (pool_->hooks().all_asleep()) {
+      return;
+    }
     pool_lock.lock();
     if (any_work_anywhere()) return;
   }

@@ -46,6 +46,7 @@
 #include <atomic>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <tuple>
 #include <type_traits>
@@ -107,10 +108,21 @@ class use_go_t {
   const context* ctx() const noexcept { return has_ctx_ ? &ctx_ : nullptr; }
   boost::system::error_code* error_out() const noexcept { return ec_; }
 
+  // For wrappers that must start an operation under their own lock but not
+  // wait under it (gofer::net: Asio objects are not thread-safe): `lock` is
+  // released once the operation has started, before the goroutine parks.
+  use_go_t unlocking_after_start(std::unique_lock<std::mutex>& lock) const {
+    use_go_t token = *this;
+    token.start_lock_ = &lock;
+    return token;
+  }
+  std::unique_lock<std::mutex>* start_lock() const noexcept { return start_lock_; }
+
  private:
   context ctx_;
   bool has_ctx_ = false;
   boost::system::error_code* ec_ = nullptr;
+  std::unique_lock<std::mutex>* start_lock_ = nullptr;
 };
 
 inline const use_go_t use_go{};
@@ -177,9 +189,12 @@ class use_go_operation {
     cancellation_slot_type get_cancellation_slot() const noexcept { return state_->cancel.slot(); }
     void operator()(Args... args) {
       state_->result.emplace(std::forward<Args>(args)...);
-      io_operation_finished(state_->io);
       state_->done.store(true, std::memory_order_release);
-      state_->ready.try_send(signal{});  // buffered: never blocks
+      state_->ready.try_send(signal{});  // buffered: never blocks; readies the goroutine
+      // Last: until here the operation counts as pending, so a worker that
+      // sees no pending I/O also sees the goroutine just readied (the
+      // deadlock check in lib/scheduler.cpp relies on this order).
+      io_operation_finished(state_->io);
     }
 
    private:
@@ -195,8 +210,10 @@ class use_go_operation {
       std::forward<Initiation>(initiation)(handler{s}, std::forward<InitArgs>(args)...);
     } catch (...) {
       io_operation_finished(io);
+      if (std::unique_lock<std::mutex>* lock = token.start_lock()) lock->unlock();
       throw;
     }
+    if (std::unique_lock<std::mutex>* lock = token.start_lock()) lock->unlock();
     bool cancelled_by_ctx = false;
     try {
       if (const context* ctx = token.ctx()) {
