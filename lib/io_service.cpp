@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 
 #include "gofer/detail/assert.hpp"
+#include "signal_relay.hpp"
 
 namespace gofer::detail {
 
@@ -13,6 +14,7 @@ io_service::io_service() : work_(boost::asio::make_work_guard(context_)) {}
 
 io_service::~io_service() {
   GOFER_ASSERT(!running_.load());
+  signals_.reset();
   work_.reset();
   // Handlers still queued (operations that never completed) are destroyed
   // with the io_context, without running.
@@ -50,6 +52,11 @@ bool io_service::wait(time_point deadline) noexcept {
   }
   stop_running();
   return true;
+}
+
+signal_relay& io_service::signals() {
+  if (!signals_) signals_ = std::make_unique<signal_relay>(*this);
+  return *signals_;
 }
 
 void io_service::interrupt() {

@@ -27,12 +27,15 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <optional>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
 namespace gofer::detail {
+
+class signal_relay;  // lib/signal_relay.hpp
 
 class io_service {
  public:
@@ -44,6 +47,8 @@ class io_service {
   io_service& operator=(const io_service&) = delete;
 
   boost::asio::io_context& context() noexcept { return context_; }
+  // The relay of gofer::signal, made when first needed. Inside the poller only.
+  signal_relay& signals();
 
   void operation_started() noexcept { pending_.fetch_add(1, std::memory_order_acq_rel); }
   void operation_finished() noexcept { pending_.fetch_sub(1, std::memory_order_acq_rel); }
@@ -78,6 +83,8 @@ class io_service {
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::atomic<std::size_t> pending_{0};
   std::atomic<bool> running_{false};
+  // After context_: destroyed first, while the io_context still exists.
+  std::unique_ptr<signal_relay> signals_;
 };
 
 }  // namespace gofer::detail

@@ -1,0 +1,45 @@
+// lib/signal_relay.hpp - the runtime's relay of signals to channels
+// (gofer/signal.hpp), owned by its io_service.
+//
+// One Boost.Asio signal_set per runtime, touched only inside the poller (its
+// async_wait handler, and functions posted there by notify and stop), so it
+// is never used by two threads at once. The handler re-arms itself and
+// try_sends the signal number to each channel registered for it. While a
+// channel is registered, the relay holds one pending I/O operation, so that
+// a runtime whose goroutines wait only for signals is not deadlocked.
+#pragma once
+
+#include <map>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "gofer/chan.hpp"
+
+namespace gofer::detail {
+
+class io_service;
+
+class signal_relay {
+ public:
+  explicit signal_relay(io_service& io);
+  ~signal_relay();
+
+  // Inside the poller only.
+  void add(const send_chan<int>& c, int signal_number);
+  void remove(const send_chan<int>& c);
+
+ private:
+  void arm();
+  void deliver(int signal_number);
+
+  io_service& io_;
+  boost::asio::signal_set set_;
+  // Per signal, the channels to send it to.
+  std::map<int, std::vector<send_chan<int>>> channels_;
+  bool armed_ = false;    // an async_wait is in flight
+  bool counted_ = false;  // counted as one pending operation
+};
+
+}  // namespace gofer::detail
