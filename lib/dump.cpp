@@ -25,6 +25,8 @@
 #include <utility>
 #include <vector>
 
+#include "foreign_threads.hpp"
+#include "gofer/defer.hpp"
 #include "gofer/runtime.hpp"
 #include "runtime_state.hpp"
 
@@ -155,6 +157,8 @@ void write_all(int fd, std::string_view text) noexcept {
 }
 
 void watch_sigquit(int pipe_out) noexcept {
+  gofer_thread_started();  // gofer's own: it never sends to a goroutine
+  const gofer::defer ended{[] { gofer_thread_ended(); }};
   for (;;) {
     char byte = 0;
     const ssize_t got = ::read(pipe_out, &byte, 1);

@@ -9,6 +9,7 @@
 #include <boost/fiber/type.hpp>
 
 #include "backoff.hpp"
+#include "foreign_threads.hpp"
 #include "gofer/detail/assert.hpp"
 #include "gofer/detail/sanitizer.hpp"
 #include "park.hpp"
@@ -68,6 +69,7 @@ void suspend(parker_impl& p) noexcept {
   // that may resume on another thread (gofer/detail/lock_rank.hpp).
   assert_no_lock_held("a goroutine parks");
 #endif
+  if (p.owner_runtime == nullptr) note_foreign_thread();  // see foreign_threads.hpp
   GOFER_ASSERT(p.context == boost::fibers::context::active());
   GOFER_ASSERT(p.switched_out.raised());  // by begin_park; only Boost lowers it
   // wake() publishes `completed` only once the latch is down, after our
@@ -147,6 +149,7 @@ bool queues_here(const gofer_algorithm* worker, const parker_impl& p) noexcept {
 void wake(parker& claimed) noexcept {
   parker_impl& p = parker_impl::of(claimed);
   gofer_algorithm* const worker = gofer_algorithm::current();
+  if (worker == nullptr) note_foreign_thread();  // may send again: see foreign_threads.hpp
   if (p.migrates) {
     // The owner has switched out and belongs to no thread (suspend): it runs
     // next on the waker's worker, as Go's goready puts it in runnext. From a

@@ -18,6 +18,7 @@
 #include <boost/fiber/operations.hpp>
 
 #include "dump.hpp"
+#include "foreign_threads.hpp"
 #include "gofer/defer.hpp"
 #include "gofer/detail/assert.hpp"
 #include "gofer/detail/sanitizer.hpp"
@@ -79,6 +80,7 @@ void runtime::remove(goroutine& g) noexcept {
 }
 
 void runtime::start(goroutine& main_record) {
+  gofer_thread_started();
   main_ = &main_record;
   this_thread_runtime = this;
   pool_ = std::make_shared<scheduler_pool>(options_.threads, *this);
@@ -91,6 +93,7 @@ void runtime::start(goroutine& main_record) {
 }
 
 void runtime::worker_main() {
+  gofer_thread_started();
   this_thread_runtime = this;
   stacks_->open_thread_cache();
   boost::fibers::use_scheduling_algorithm<gofer_algorithm>(pool_);
@@ -110,7 +113,7 @@ scheduler_hooks::time_point runtime::poll_timers() noexcept {
   // The dispatcher's poll, also that of busy workers: I/O completions are
   // taken in without blocking (Go's findrunnable polls netpoll too).
   if (io_->pending()) io_->poll();
-  return timers_->fire_due();
+  return std::min(timers_->fire_due(), foreign_recheck_.load(std::memory_order_relaxed));
 }
 
 bool runtime::io_pending() noexcept {
@@ -147,6 +150,14 @@ bool runtime::all_asleep() noexcept {
     return false;  // a timer will wake someone: sleep until it is due
   }
   if (!options_.detect_deadlock) return false;
+  // A thread outside gofer may still send: not a deadlock yet. Look again
+  // a little later (poll_timers makes the idle worker wake for it).
+  if (foreign_threads_may_send()) {
+    foreign_recheck_.store(std::chrono::steady_clock::now() + foreign_recheck_interval,
+                           std::memory_order_relaxed);
+    return false;
+  }
+  foreign_recheck_.store(time_point::max(), std::memory_order_relaxed);
   // Only main's blocking call can carry the report out of run, so only a
   // main parked in a gofer operation (still claimable) is a deadlock we
   // report. If the claim fails, someone is waking main right now.
@@ -230,6 +241,7 @@ void runtime::shutdown() {
   pool_->release_workers();
   timers_->clear();  // any set by goroutines while they were being unwound
   this_thread_runtime = nullptr;
+  gofer_thread_ended();
 }
 
 // GOFER_VIRTUAL_TIME=1 in the environment turns the virtual clock on for a

@@ -149,6 +149,10 @@ class runtime final : public scheduler_hooks {
   // The goroutine in synctest::wait, if any. Set by that goroutine before it
   // parks and cleared by it after it resumes; all_asleep only claims it.
   std::atomic<parker_impl*> synctest_waiter_{nullptr};
+  // When to look again for threads outside gofer that may send, while one
+  // postponed a deadlock report (foreign_threads.hpp); max() if none did.
+  static constexpr std::chrono::milliseconds foreign_recheck_interval{50};
+  std::atomic<time_point> foreign_recheck_{time_point::max()};
 
   std::vector<std::thread> workers_;
   boost::fibers::mutex stop_mutex_;  // with stop_cv_: workers wait for stop_workers_

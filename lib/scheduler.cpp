@@ -504,7 +504,7 @@ void gofer_algorithm::suspend_until(
   const thread_confined confined{&picks_};
   // Fire due timers first: what they make runnable on this thread notifies
   // nobody, so it must be seen by the checks for work below.
-  const auto deadline = std::min(boost_deadline, pool_->hooks().poll_timers());
+  auto deadline = std::min(boost_deadline, pool_->hooks().poll_timers());
   // Spin only while another worker is awake: with all others parked no
   // goroutine runs anywhere, so nothing can become runnable for a spin to
   // catch (timers are ours to fire, and a foreign thread's wake notifies).
@@ -537,6 +537,10 @@ void gofer_algorithm::suspend_until(
       return;
     } else if (pool_->hooks().all_asleep()) {
       return;
+    } else {
+      // Not reported (a thread outside gofer may still send, or a timer is
+      // due): all_asleep may have asked to be called again by a deadline.
+      deadline = std::min(deadline, pool_->hooks().poll_timers());
     }
     pool_lock.lock();
     if (any_work_anywhere()) return;

@@ -28,8 +28,10 @@
 //   detect_deadlock - when every goroutine is blocked and no timer can wake
 //                     one, make main's blocking call throw gofer::deadlock
 //                     (and so gofer::run), with what each goroutine waits
-//                     for, instead of hanging. Turn it off if threads outside
-//                     the runtime may wake goroutines.
+//                     for, instead of hanging. A thread outside gofer that
+//                     may still send postpones the report while it lives
+//                     (see foreign_sender below); a goroutine waiting on I/O,
+//                     a process or a signal is not deadlocked.
 //   dump_on_sigquit - while run runs, SIGQUIT (Ctrl-\ in a terminal, or
 //                     kill -QUIT) prints "SIGQUIT: quit" and gofer::dump's
 //                     report of every run in the process to stderr and ends
@@ -203,6 +205,35 @@ std::invoke_result_t<F&> run(F&& main, const run_options& options = {}) {
 
 // Lets other goroutines run (Go: runtime.Gosched).
 void yield();
+
+// While one exists, no gofer runtime reports a deadlock: it declares that a
+// thread outside gofer may still send to (or close a channel of) a blocked
+// goroutine. Go has no counterpart, since only goroutines send in Go.
+//
+// Usually not needed: when every goroutine is blocked, gofer looks for
+// such threads itself (any thread alive that is not a runtime's and did not
+// exist before the first gofer::run, or did and has used a channel since),
+// and while one lives it waits instead of reporting, looking again every
+// 50 ms. This guard is for a thread that existed before the first run and
+// has not yet touched a channel when everything blocks.
+//
+//   gofer::foreign_sender expecting;   // before the goroutines block
+//   std::thread feeder{[ch] { ...; ch.send(v); }};
+class foreign_sender {
+ public:
+  foreign_sender() noexcept;
+  ~foreign_sender();
+  foreign_sender(const foreign_sender&) = delete;
+  foreign_sender& operator=(const foreign_sender&) = delete;
+};
+
+// The other way round: declares that the calling thread, outside gofer,
+// never sends to, closes or otherwise wakes a goroutine's channel, so that
+// a deadlock need not wait for it to end. For long-lived threads of a
+// program that uses gofer (a logger, a watchdog): without it, a program
+// whose goroutines all block waits as long as such a thread lives, where
+// Go would report the deadlock.
+void thread_never_sends() noexcept;
 
 // Writes a snapshot of every goroutine: id, name, what it waits for (see the
 // top of this file). Go: the goroutine dump of SIGQUIT, without the stacks.

@@ -17,6 +17,8 @@
 #include <thread>
 #include <utility>
 
+#include <gofer/runtime.hpp>
+
 namespace gofer_test {
 
 template <class Body>
@@ -25,6 +27,7 @@ void with_watchdog(std::chrono::seconds limit, const char* what, Body&& body) {
   std::condition_variable finished_cv;
   bool finished = false;
   std::thread watchdog([&] {
+    gofer::thread_never_sends();  // so that a deadlock is still reported at once
     std::unique_lock lock{mutex};
     if (!finished_cv.wait_for(lock, limit, [&] { return finished; })) {
       std::fprintf(stderr, "watchdog: %s did not finish within %lld s: it hangs\n", what,

@@ -11,8 +11,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gofer/chan.hpp>
@@ -423,4 +425,76 @@ TEST_CASE("detect_deadlock = false leaves a deadlock undetected while a timer en
         no_detection);
     CHECK(value == 3);
   });
+}
+
+// --- Threads outside gofer (lib/foreign_threads.hpp) ---
+
+TEST_CASE("main waiting on a channel that a plain thread fills later is not a deadlock") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          auto ch = make_chan<int>();  // made inside main
+          std::thread feeder{[ch] {
+            std::this_thread::sleep_for(100ms);
+            ch.send(42);
+          }};
+          CHECK(ch.recv().value == 42);
+          feeder.join();
+        },
+        options);
+    // The channel made before run, the thread started before run too.
+    auto ch = make_chan<int>(1);
+    std::thread feeder{[ch] {
+      std::this_thread::sleep_for(100ms);
+      ch.send(7);
+    }};
+    gofer::run([&ch] { CHECK(ch.recv().value == 7); }, options);
+    feeder.join();
+  });
+}
+
+TEST_CASE("once the outside thread has ended without sending, the deadlock is reported") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    std::thread idler;
+    CHECK_THROWS_AS(gofer::run(
+                        [&idler] {
+                          auto never = make_chan<int>();
+                          idler = std::thread{[] { std::this_thread::sleep_for(100ms); }};
+                          (void)never.recv();
+                        },
+                        options),
+                    gofer::deadlock);
+    idler.join();
+  });
+}
+
+TEST_CASE("gofer::foreign_sender postpones the report while it lives") {
+  gofer::run([] {
+    auto ch = make_chan<int>();
+    auto guard = std::make_shared<gofer::foreign_sender>();
+    std::thread feeder{[ch, guard]() mutable {
+      std::this_thread::sleep_for(50ms);
+      ch.send(1);
+      guard.reset();
+    }};
+    guard.reset();  // the thread's copy keeps it alive
+    CHECK(ch.recv().value == 1);
+    feeder.join();
+  });
+}
+
+TEST_CASE("a thread that declared thread_never_sends does not postpone the report") {
+  std::atomic<bool> release{false};
+  std::atomic<bool> declared{false};
+  std::thread quiet{[&] {
+    gofer::thread_never_sends();
+    declared = true;
+    while (!release)
+      std::this_thread::sleep_for(1ms);
+  }};
+  while (!declared)
+    std::this_thread::sleep_for(1ms);
+  CHECK_THROWS_AS(gofer::run([] { (void)make_chan<int>().recv(); }), gofer::deadlock);
+  release = true;
+  quiet.join();
 }
