@@ -484,9 +484,12 @@ class child_process {
   child_process(boost::asio::io_context& io, pid_t pid, bool own_group)
       : io_(io), pid_(pid), own_group_(own_group) {
     // Linux 5.3+. Without it (ENOSYS, or EPERM from a seccomp filter, or
-    // out of descriptors) wait_for_exit polls instead.
-    const long pidfd = ::syscall(SYS_pidfd_open, pid, 0);  // close-on-exec by definition
-    if (pidfd >= 0) exit_watch_.emplace(io, static_cast<int>(pidfd));
+    // out of descriptors) wait_for_exit polls instead; GOFER_EXEC_PIDFD=0
+    // asks for that, to test it.
+    if (pidfd_wanted()) {
+      const long pidfd = ::syscall(SYS_pidfd_open, pid, 0);  // close-on-exec by definition
+      if (pidfd >= 0) exit_watch_.emplace(io, static_cast<int>(pidfd));
+    }
   }
   child_process(const child_process&) = delete;
   child_process& operator=(const child_process&) = delete;
@@ -558,6 +561,11 @@ class child_process {
   }
 
  private:
+  static bool pidfd_wanted() noexcept {
+    const char* setting = std::getenv("GOFER_EXEC_PIDFD");
+    return setting == nullptr || std::string_view(setting) != "0";
+  }
+
   bool has_exited() noexcept {
     siginfo_t info{};
     // WNOWAIT: leave the zombie for reap() and its rusage.

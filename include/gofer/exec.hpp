@@ -59,8 +59,9 @@
 // with wait4, whose rusage fills the process_state. A pending wait counts as
 // pending I/O: a goroutine waiting for a child is not deadlocked. On a kernel
 // without pidfd_open (before Linux 5.3, or a sandbox that refuses it) wait()
-// polls wait4(WNOHANG) instead, on a real-time Asio timer backing off from
-// 1 ms to 50 ms.
+// polls waitid(WNOHANG | WNOWAIT) instead, on a real-time Asio timer
+// backing off from 1 ms to 50 ms (GOFER_EXEC_PIDFD=0 in the environment
+// forces that, to test it).
 //
 // Rules of use:
 //   - a cmd is one goroutine's object (Go: a *Cmd used by one goroutine at a

@@ -216,6 +216,53 @@ TEST_CASE("stream::from feeds stdin; stream::into collects stdout and stderr") {
   });
 }
 
+TEST_CASE("stream::inherit passes this process's descriptor; stream::file a descriptor of yours") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          char own_stderr[256] = {};
+          REQUIRE(::readlink("/proc/self/fd/2", own_stderr, sizeof own_stderr - 1) > 0);
+          exec::cmd c = exec::command("readlink", "/proc/self/fd/2");
+          c.std_err = exec::stream::inherit();
+          auto [out, err] = c.output();
+          CHECK_FALSE(err);
+          CHECK(out == std::string(own_stderr) + "\n");
+
+          // stdout into a pipe of ours, stderr into the same descriptor.
+          int ends[2];
+          REQUIRE(::pipe2(ends, O_CLOEXEC) == 0);
+          exec::cmd to_file = exec::command(
+              "sh", std::vector<std::string>{"-c", "echo to-stdout; echo to-stderr >&2"});
+          to_file.std_out = exec::stream::file(ends[1]);
+          to_file.std_err = exec::stream::file(ends[1]);
+          CHECK_FALSE(to_file.run());
+          ::close(ends[1]);  // still ours: gofer closed only its copies
+          std::string got(64, '\0');
+          got.resize(static_cast<std::size_t>(::read(ends[0], got.data(), got.size())));
+          ::close(ends[0]);
+          CHECK(got == "to-stdout\nto-stderr\n");
+        },
+        options);
+  });
+}
+
+TEST_CASE("without a pidfd (GOFER_EXEC_PIDFD=0), wait polls and gives the same results") {
+  ::setenv("GOFER_EXEC_PIDFD", "0", 1);
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          CHECK_FALSE(exec::command("/bin/true").run());
+          CHECK(exec::command("sh", "-c", "sleep 0.05; exit 4").run().message() == "exit status 4");
+          auto [ctx, cancel] = gofer::with_timeout(gofer::background(), 20ms);
+          CHECK(exec::command_context(ctx, "sleep", "60").run().message() == "signal: killed");
+          cancel();
+        },
+        options);
+    CHECK(no_children_left());
+  });
+  ::unsetenv("GOFER_EXEC_PIDFD");
+}
+
 TEST_CASE("env replaces the environment and dir sets the working directory") {
   for_each_scheduler([](const gofer::run_options& options) {
     gofer::run(
