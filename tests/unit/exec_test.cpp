@@ -507,6 +507,33 @@ TEST_CASE("no descriptor leaks and no zombie is left, whatever the ending") {
   });
 }
 
+TEST_CASE("a goroutine unwound in wait() when run ends leaves no descriptor behind") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    const std::vector<std::string> fds_before = open_fds();
+    std::atomic<pid_t> child{0};
+    gofer::run(
+        [&child] {
+          auto started = gofer::make_chan<gofer::signal>();
+          gofer::go([&child, started] {
+            exec::cmd sleeper = exec::command("sleep", "60");
+            exec::read_pipe out = sleeper.stdout_pipe();
+            REQUIRE_FALSE(sleeper.start());
+            child = sleeper.pid();
+            started.send({});
+            (void)sleeper.wait();  // main returns meanwhile: unwound from here
+          });
+          started.recv();
+        },
+        options);
+    CHECK(open_fds() == fds_before);
+    // The child is not killed (Go would not either); end it here.
+    REQUIRE(child.load() > 0);
+    CHECK(::kill(child.load(), SIGKILL) == 0);
+    CHECK(::waitpid(child.load(), nullptr, 0) == child.load());
+    CHECK(no_children_left());
+  });
+}
+
 TEST_CASE("a goroutine waiting for a child is not deadlocked, nor a main blocked meanwhile") {
   for_each_scheduler([](const gofer::run_options& options) {
     gofer::run(
