@@ -38,8 +38,9 @@
 // made       | spawns -> started    | throws "not started"  | allowed
 // started    | throws "already ..." | reaps -> waited       | throws (Go's errors)
 // waited     | throws "already ..." | throws "Wait was ..." | throws
-// A start() that fails leaves the cmd "started" as Go does (a second start
-// throws), and wait() then throws "not started".
+// A start() that fails ends the cmd's use: its pipes are closed, a second
+// start() throws "exec: already started" (Go would try again, with those
+// pipes closed) and wait() throws "exec: not started", as in Go.
 //
 // command_context(ctx, ...): once ctx is done (before the child exits), the
 // child is killed with SIGKILL, as Go's default Cmd.Cancel does; gofer also
