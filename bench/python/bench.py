@@ -434,6 +434,40 @@ async def errgroup_100k(n):
     return time.perf_counter() - start
 
 
+async def tcp_echo_round_trip(n):
+    """io_bench's TcpEchoRoundTrip: a 64-byte message to an echo handler and
+    back over one loopback connection (asyncio streams)."""
+    async def echo(reader, writer):
+        while data := await reader.read(4096):
+            writer.write(data)
+            await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(echo, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    message = b"x" * 64
+    start = time.perf_counter()
+    for _ in range(n):
+        writer.write(message)
+        await reader.readexactly(64)
+    elapsed = time.perf_counter() - start
+    writer.close()
+    await writer.wait_closed()
+    server.close()
+    await server.wait_closed()
+    return elapsed
+
+
+async def spawn_wait_true(n):
+    """io_bench's SpawnWaitTrue: start /bin/true and wait for it."""
+    start = time.perf_counter()
+    for _ in range(n):
+        process = await asyncio.create_subprocess_exec("/bin/true")
+        await process.wait()
+    return time.perf_counter() - start
+
+
 WORKLOADS = {
     "ChanSync": chan_sync,
     "PingPong": ping_pong,
@@ -449,6 +483,8 @@ WORKLOADS = {
     "SpawnJoinWaitGroup/100k": spawn_join_wait_group_100k,
     "Chain/depth:10": chain(10),
     "Skynet": skynet,
+    "TcpEchoRoundTrip": tcp_echo_round_trip,
+    "SpawnWaitTrue": spawn_wait_true,
     "MemBlocked100k": mem_blocked_100k,
     "Idle": idle,
     "CancelFanout10k": cancel_fanout_10k,
