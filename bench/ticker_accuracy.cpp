@@ -11,12 +11,21 @@
 // longer than 10 ms it took), and drift = end - (start + 300*10ms), which
 // grows with every overshoot. Twin: bench/go/ticker.go.
 //
-//   ticker_accuracy [THREADS [TICKS]]      # TICKS defaults to 300
+//   ticker_accuracy [THREADS [TICKS [io]]]      # TICKS defaults to 300
+//
+// With "io", a goroutine waits in a TCP accept all along, so every idle
+// worker waits for the next tick in the I/O poller (epoll_wait with the
+// timer heap's next deadline) rather than on its condition variable: the
+// figures tell whether timers lose precision there (docs/design/io.md).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <vector>
+
+#include "gofer/net.hpp"
+#include "gofer/sync.hpp"
 
 #include "gofer/chan.hpp"
 #include "gofer/runtime.hpp"
@@ -46,10 +55,17 @@ void report(const char* name, clock_type::duration drift, long skipped,
 int main(int argc, char** argv) {
   const std::size_t threads = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1;
   const int ticks = argc > 2 ? std::atoi(argv[2]) : default_ticks;
+  const bool with_io = argc > 3 && std::strcmp(argv[3], "io") == 0;
   std::printf("%-14s %12s %8s %11s %10s %10s\n", "gofer", "drift us", "skipped", "late p50 us",
               "p99 us", "max us");
   gofer::run(
-      [ticks] {
+      [ticks, with_io] {
+        gofer::net::listener ln;
+        gofer::wait_group accepting;
+        if (with_io) {
+          ln = gofer::net::listen("tcp", "127.0.0.1:0").value;
+          accepting.go([ln] { (void)ln.accept(); });
+        }
         std::vector<clock_type::duration> lateness;
         lateness.reserve(ticks);
         {
@@ -76,6 +92,10 @@ int main(int argc, char** argv) {
           previous = now;
         }
         report("sleep", previous - (start + ticks * period), 0, lateness);
+        if (with_io) {
+          ln.close();
+          accepting.wait();
+        }
       },
       {.threads = threads});
 }

@@ -38,10 +38,20 @@ std::size_t io_service::poll() noexcept {
 bool io_service::wait(time_point deadline) noexcept {
   if (!try_run()) return false;
   try {
-    if (deadline == time_point::max()) {
+    deadline_reached_ = false;
+    if (deadline != time_point::max()) {
+      // Re-arming cancels the previous wait, whose handler then runs as
+      // one of our own: the loop below does not count it.
+      deadline_timer_.expires_at(deadline);
+      deadline_timer_.async_wait([this](const boost::system::error_code& ec) {
+        ++own_handlers_;
+        if (!ec) deadline_reached_ = true;
+      });
+    }
+    for (;;) {
+      const std::size_t own_before = own_handlers_;
       context_.run_one();
-    } else {
-      context_.run_one_until(deadline);
+      if (own_handlers_ == own_before || deadline_reached_) break;  // a completion, or time
     }
     // Whatever else is ready now runs too, before the worker looks for
     // goroutines: a burst of completions readies a burst of goroutines.

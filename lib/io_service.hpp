@@ -32,6 +32,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 namespace gofer::detail {
 
@@ -83,6 +84,14 @@ class io_service {
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::atomic<std::size_t> pending_{0};
   std::atomic<bool> running_{false};
+  // The next timer's deadline, for a blocking wait: an Asio timer (a
+  // timerfd in the epoll set) rather than epoll_wait's own timeout, which
+  // counts in whole milliseconds (docs/design/io.md has the figures). Its
+  // handlers are the poller's own, counted apart from real completions.
+  // Touched only by the thread running the io_context.
+  boost::asio::steady_timer deadline_timer_{context_};
+  std::size_t own_handlers_ = 0;
+  bool deadline_reached_ = false;
   // After context_: destroyed first, while the io_context still exists.
   std::unique_ptr<signal_relay> signals_;
 };
