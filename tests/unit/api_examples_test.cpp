@@ -3,6 +3,9 @@
 // every example there compiles and runs, here on the virtual clock.
 #include <doctest/doctest.h>
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -10,6 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -297,4 +301,67 @@ TEST_CASE("api.md: gofer/fmt.hpp and gofer/version.hpp") {
         cancel();
       },
       {.virtual_time = true});
+}
+
+TEST_CASE("api.md: gofer/net.hpp") {
+  std::string reply;
+  // clang-format off
+  // --- gofer/net.hpp
+  gofer::run([&reply] {
+    auto [ln, err] = gofer::net::listen("tcp", "127.0.0.1:0");   // listen: net.Listen
+    gofer::go([ln = ln] {
+      auto [c, accept_err] = ln.accept();                          // accept(): Accept; errc::closed after close()
+      char buffer[64];
+      auto [n, read_err] = c.read(buffer);                         // read(span): Read; errc::eof at the end
+      c.write(std::string_view(buffer, n));                        // write(data): Write, all of it
+      c.close();                                                   // close(): Close
+    });
+    auto [c, dial_err] = gofer::net::dial("tcp", ln.addr());       // dial: net.Dial; addr(): Addr().String()
+    c.set_deadline(gofer::now() + 5s);                             // set_deadline: SetDeadline (errc::timeout)
+    c.write("ping");
+    char buffer[64];
+    auto [n, read_err] = c.read(buffer);
+    reply.assign(buffer, n);
+    auto [ctx, cancel] = gofer::with_cancel(gofer::background());
+    cancel();
+    CHECK(c.read(ctx, buffer).err == gofer::canceled);             // read(ctx, span): ends with ctx.err()
+    auto [parts, split_err] = gofer::net::split_host_port(ln.addr());  // split_host_port: SplitHostPort
+    CHECK(gofer::net::join_host_port(parts.host, parts.port) == ln.addr());  // join_host_port
+    ln.close();
+  });
+  // ---
+  // clang-format on
+  CHECK(reply == "ping");
+}
+
+TEST_CASE("api.md: gofer/exec.hpp and gofer/signal.hpp") {
+  std::string hello;
+  int code = 0;
+  int caught = 0;
+  // clang-format off
+  // --- gofer/exec.hpp
+  gofer::run([&] {
+    auto [out, err] = gofer::exec::command("echo", "hello").output();  // output(): Cmd.Output
+    hello = out;
+    gofer::failure failed = gofer::exec::command("sh", "-c", "exit 3").run();  // run(): Cmd.Run
+    code = gofer::exec::as_exit_error(failed)->state().exit_code();  // as_exit_error: errors.As(err, &exitErr)
+    auto [ctx, cancel] = gofer::with_timeout(gofer::background(), 10ms);
+    gofer::exec::cmd slow = gofer::exec::command_context(ctx, "sleep", "5");  // command_context: exec.CommandContext
+    CHECK(slow.run().message() == "signal: killed");             // the process (group) is killed
+  });
+  // --- gofer/signal.hpp
+  gofer::run([&caught] {
+    auto signals = gofer::make_chan<int>(1);
+    gofer::signals::notify(signals, {SIGUSR1});                  // signals::notify: signal.Notify
+    ::kill(::getpid(), SIGUSR1);
+    caught = signals.get();
+    gofer::signals::stop(signals);                               // signals::stop: signal.Stop
+    auto [ctx, stop] = gofer::signals::notify_context(gofer::background(), {SIGUSR2});  // NotifyContext
+    stop();
+  });
+  // ---
+  // clang-format on
+  CHECK(hello == "hello\n");
+  CHECK(code == 3);
+  CHECK(caught == SIGUSR1);
 }
