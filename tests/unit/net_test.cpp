@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gofer/gofer.hpp>
 #include <gofer/net.hpp>
@@ -323,4 +324,48 @@ TEST_CASE("main blocked in accept while a plain thread dials later is not a dead
         },
         options);
   });
+}
+
+TEST_CASE("a context ends a dial that is blocked (the listener's accept queue is full)") {
+  // A listener that never accepts, with a backlog of 0: once a connection
+  // or two are queued, Linux drops further SYNs and a connect waits for its
+  // retransmission, a second or more away.
+  const int listening = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(listening >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(listening, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  REQUIRE(::listen(listening, 0) == 0);
+  socklen_t length = sizeof address;
+  REQUIRE(::getsockname(listening, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  const std::string target = "127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+  for_each_scheduler([&target](const gofer::run_options& options) {
+    gofer::run(
+        [&target] {
+          std::vector<net::conn> queued;
+          for (;;) {  // fill the queue: until a dial does not complete at once
+            auto [ctx, cancel] = gofer::with_timeout(gofer::background(), 100ms);
+            auto [c, err] = net::dial_context(ctx, "tcp", target);
+            cancel();
+            if (err) {
+              CHECK(err == gofer::deadline_exceeded);
+              break;
+            }
+            queued.push_back(c);
+            REQUIRE(queued.size() < 64);
+          }
+          auto [ctx, cancel] = gofer::with_cancel(gofer::background());
+          auto done = gofer::make_chan<std::error_code>(1);
+          gofer::go(
+              [&target, ctx = ctx, done] { done.send(net::dial_context(ctx, "tcp", target).err); });
+          gofer::sleep(10ms);
+          cancel();
+          CHECK(done.get() == gofer::canceled);
+          for (const net::conn& c : queued)
+            c.close();
+        },
+        options);
+  });
+  ::close(listening);
 }
