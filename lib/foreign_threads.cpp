@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "gofer/runtime.hpp"
 
@@ -64,6 +65,18 @@ struct touched_mark {
 void gofer_thread_started() noexcept {
   registry& r = threads();
   const pid_t self = this_thread_id();
+  static const bool runtime_threads_started = [] {
+    // Some runtimes start a thread of their own at the process's first
+    // pthread_create (ThreadSanitizer's background thread): make it happen
+    // now, so that such a thread is in the baseline below, not taken for a
+    // thread that may send.
+    try {
+      std::thread{[] {}}.join();
+    } catch (...) {
+    }
+    return true;
+  }();
+  (void)runtime_threads_started;
   std::lock_guard lock{r.mutex};
   if (!r.baseline_taken) {
     r.baseline_taken = true;

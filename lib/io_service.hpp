@@ -54,6 +54,12 @@ class io_service {
   void operation_started() noexcept { pending_.fetch_add(1, std::memory_order_acq_rel); }
   void operation_finished() noexcept { pending_.fetch_sub(1, std::memory_order_acq_rel); }
   bool pending() const noexcept { return pending_.load(std::memory_order_acquire) != 0; }
+  // Registrations the outside world may trigger at any time (the signal
+  // relay while a channel is registered): not an operation a goroutine
+  // waits on, so the virtual clock may move, but no deadlock is reported.
+  void listening_started() noexcept { listeners_.fetch_add(1, std::memory_order_acq_rel); }
+  void listening_finished() noexcept { listeners_.fetch_sub(1, std::memory_order_acq_rel); }
+  bool listening() const noexcept { return listeners_.load(std::memory_order_acquire) != 0; }
 
   // Runs the handlers that are ready, without blocking, unless another
   // thread is running the io_context. Returns how many ran.
@@ -83,6 +89,7 @@ class io_service {
   // once and leave it stopped.
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::atomic<std::size_t> pending_{0};
+  std::atomic<std::size_t> listeners_{0};
   std::atomic<bool> running_{false};
   // The next timer's deadline, for a blocking wait: an Asio timer (a
   // timerfd in the epoll set) rather than epoll_wait's own timeout, which

@@ -120,6 +120,10 @@ bool runtime::io_pending() noexcept {
   return io_->pending();
 }
 
+bool runtime::io_needs_poller() noexcept {
+  return io_->pending() || io_->listening();
+}
+
 bool runtime::wait_io(time_point deadline) noexcept {
   return io_->wait(deadline);
 }
@@ -150,6 +154,9 @@ bool runtime::all_asleep() noexcept {
     return false;  // a timer will wake someone: sleep until it is due
   }
   if (!options_.detect_deadlock) return false;
+  // A signal may still come (gofer::signals): not a deadlock; an idle
+  // worker waits in the poller for it.
+  if (io_->listening()) return false;
   // A thread outside gofer may still send: not a deadlock yet. Look again
   // a little later (poll_timers makes the idle worker wake for it).
   if (foreign_threads_may_send()) {

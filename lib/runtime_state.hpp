@@ -122,6 +122,7 @@ class runtime final : public scheduler_hooks {
   bool all_asleep() noexcept override;
   void all_idle() noexcept override { stacks_->scavenge(); }
   bool io_pending() noexcept override;
+  bool io_needs_poller() noexcept override;
   bool wait_io(time_point deadline) noexcept override;
   void interrupt_io() noexcept override;
 

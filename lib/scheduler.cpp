@@ -551,7 +551,7 @@ void gofer_algorithm::suspend_until(
   // Checked after publishing as idle, under the pool's mutex: an operation
   // started from here on is started by a goroutine on a worker that will
   // itself look here before it parks.
-  const bool polls = pool_->poller_ == nullptr && pool_->hooks().io_pending();
+  const bool polls = pool_->poller_ == nullptr && pool_->hooks().io_needs_poller();
   if (polls) pool_->poller_ = this;
   const bool last_awake = idle.size() == pool_->size();
   pool_lock.unlock();

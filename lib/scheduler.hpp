@@ -70,9 +70,14 @@ class scheduler_hooks {
   // The last awake worker is about to park (no lock held): nothing runs
   // anywhere, a moment to give memory back.
   virtual void all_idle() noexcept = 0;
-  // True while some goroutine waits on the runtime's I/O poller
-  // (lib/io_service.hpp): then an idle worker waits in the poller.
+  // True while some goroutine waits on an I/O operation of the runtime's
+  // poller (lib/io_service.hpp): nothing is asleep then, and the virtual
+  // clock stands still.
   virtual bool io_pending() noexcept = 0;
+  // True while the poller must be waited in: I/O pending, or something
+  // registered that the outside world may trigger (a signal relay), which
+  // keeps a deadlock from being reported but lets the virtual clock move.
+  virtual bool io_needs_poller() noexcept = 0;
   // Blocks the calling worker in the poller until an I/O completion ran,
   // interrupt_io(), or `deadline`. Returns false at once if another thread
   // is running the poller. No lock held.

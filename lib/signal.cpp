@@ -20,7 +20,7 @@ signal_relay::signal_relay(io_service& io) : io_(io), set_(io.context()) {}
 signal_relay::~signal_relay() {
   boost::system::error_code ignored;
   set_.clear(ignored);  // restores the default dispositions
-  if (counted_) io_.operation_finished();
+  if (counted_) io_.listening_finished();
 }
 
 void signal_relay::add(const send_chan<int>& c, int signal_number) {
@@ -36,7 +36,7 @@ void signal_relay::add(const send_chan<int>& c, int signal_number) {
   }
   if (std::find(targets.begin(), targets.end(), c) == targets.end()) targets.push_back(c);
   if (!counted_) {
-    io_.operation_started();
+    io_.listening_started();
     counted_ = true;
   }
   if (!armed_) arm();
@@ -55,7 +55,7 @@ void signal_relay::remove(const send_chan<int>& c) {
     }
   }
   if (channels_.empty() && counted_) {
-    io_.operation_finished();
+    io_.listening_finished();
     counted_ = false;
   }
 }

@@ -5,8 +5,11 @@
 // async_wait handler, and functions posted there by notify and stop), so it
 // is never used by two threads at once. The handler re-arms itself and
 // try_sends the signal number to each channel registered for it. While a
-// channel is registered, the relay holds one pending I/O operation, so that
-// a runtime whose goroutines wait only for signals is not deadlocked.
+// channel is registered, the relay counts as a listener of the poller
+// (io_service::listening_started): a runtime whose goroutines wait only
+// for signals is not reported deadlocked (an idle worker waits in the
+// poller), but the virtual clock may still move, as it would for a
+// goroutine blocked on a channel.
 #pragma once
 
 #include <map>
@@ -39,7 +42,7 @@ class signal_relay {
   // Per signal, the channels to send it to.
   std::map<int, std::vector<send_chan<int>>> channels_;
   bool armed_ = false;    // an async_wait is in flight
-  bool counted_ = false;  // counted as one pending operation
+  bool counted_ = false;  // counted as one listener
 };
 
 }  // namespace gofer::detail

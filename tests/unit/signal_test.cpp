@@ -105,3 +105,16 @@ TEST_CASE("notify with a nil channel or outside run is misuse") {
   auto c = gofer::make_chan<int>(1);
   CHECK_THROWS_AS(gofer::signals::notify(c, {SIGUSR1}), gofer::runtime_misuse);
 }
+
+TEST_CASE("a registered signal keeps the virtual clock moving") {
+  gofer::run(
+      [] {
+        auto c = gofer::make_chan<int>(1);
+        gofer::signals::notify(c, {SIGUSR1});
+        const gofer::time_point start = gofer::now();
+        gofer::sleep(1h);  // on the virtual clock: at once
+        CHECK(gofer::now() - start == 1h);
+        gofer::signals::stop(c);
+      },
+      {.virtual_time = true});
+}
