@@ -32,6 +32,7 @@
 
 #include <signal.h>
 
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <utility>
@@ -60,6 +61,10 @@ void run_at_interval(gofer::duration dt, monitor::check checker,
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Go's fmt.Println writes each line at once. So does the monitor, also
+  // into a pipe (a log, a test reading its reports), where stdio would hold
+  // its lines back in a 4 KiB buffer.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   const monitor::options options = monitor::parse_options(
       argc, argv, "The health-check monitor: three checkers, one fails; main cleans up.",
       monitor::defaults({3s, 5s, 16s}, 3, 0s), 3, /*real_checks=*/true);
