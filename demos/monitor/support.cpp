@@ -1,7 +1,11 @@
 #include "support.hpp"
 
+#include "real_checks.hpp"
+
 #include <CLI/CLI.hpp>
 #include <gofer/fmt.hpp>
+
+#include <signal.h>
 
 #include <algorithm>
 #include <cmath>
@@ -9,6 +13,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -47,7 +52,7 @@ options defaults(std::vector<gofer::duration> periods, std::size_t failing,
 }
 
 options parse_options(int argc, char** argv, const char* description, const options& defaults,
-                      std::size_t checkers) {
+                      std::size_t checkers, bool real_checks) {
   options parsed = defaults;
   std::vector<std::string> period_texts;
   for (gofer::duration period : defaults.periods)
@@ -66,10 +71,23 @@ options parse_options(int argc, char** argv, const char* description, const opti
                                : "how often each checker runs (Go durations)")
       ->delimiter(',')
       ->capture_default_str();
+  CLI::Option* fail_flag = nullptr;
   if (defaults.failing > 0) {
-    app.add_option("--fail", parsed.failing,
-                   checkers == 1 ? "which check (1-based) finds a problem"
-                                 : "which checker (1-based) finds a problem")
+    fail_flag = app.add_option("--fail", parsed.failing,
+                               checkers == 1 ? "which check (1-based) finds a problem"
+                                             : "which checker (1-based) finds a problem")
+                    ->capture_default_str();
+  }
+  std::string timeout_text = gofer::format_duration(defaults.check_timeout);
+  if (real_checks) {
+    CLI::Option* check_flag =
+        app.add_option("--check", parsed.checks,
+                       "a real check for the next checker, instead of the simulated ones: "
+                       "tcp://HOST:PORT or exec:COMMAND [ARGS...] (up to one per checker)")
+            ->type_name("SPEC")
+            ->take_all();
+    if (fail_flag != nullptr) check_flag->excludes(fail_flag);
+    app.add_option("--timeout", timeout_text, "how long a real check may take (a Go duration)")
         ->capture_default_str();
   }
   app.add_option("--cleanup", cleanup_text, "how long cleanup takes (a Go duration)")
@@ -99,13 +117,42 @@ options parse_options(int argc, char** argv, const char* description, const opti
       (parsed.failing < 1 || parsed.failing > parsed.periods.size())) {
     usage_error(app, "--fail: a checker from 1 to " + std::to_string(parsed.periods.size()));
   }
+  if (real_checks) {
+    if (parsed.checks.size() > parsed.periods.size()) {
+      usage_error(app, "--check: at most one per checker, so at most " +
+                           std::to_string(parsed.periods.size()));
+    }
+    for (const std::string& spec : parsed.checks) {
+      if (std::optional<std::string> error = check_spec_error(spec)) {
+        usage_error(app, "--check " + *error);
+      }
+    }
+    parsed.check_timeout = positive_duration(app, "--timeout", timeout_text);
+    if (!parsed.checks.empty()) parsed.failing = 0;  // real checks fail by themselves
+  }
   parsed.cleanup = gofer::parse_duration(cleanup_text);
   if (parsed.cleanup < gofer::duration::zero()) usage_error(app, "--cleanup: must not be negative");
   return parsed;
 }
 
+bool runs_checker(const options& options, std::size_t index) {
+  return options.checks.empty() || index < options.checks.size();
+}
+
+bool on_virtual_clock(const options& options) {
+  const char* environment = std::getenv("GOFER_VIRTUAL_TIME");
+  return options.virtual_time || (environment != nullptr && std::string(environment) == "1");
+}
+
+std::string signal_name(int signal_number) {
+  if (signal_number == SIGINT) return "SIGINT";
+  if (signal_number == SIGTERM) return "SIGTERM";
+  return "signal " + std::to_string(signal_number);
+}
+
 check make_check(const options& options, std::size_t index, timeline& timeline,
                  gofer::time_point start) {
+  if (!options.checks.empty()) return make_real_check(options, index, timeline, start);
   const gofer::duration dt = options.periods[index];
   const bool doomed = index + 1 == options.failing;
   return [&timeline, start, dt, doomed, index]() -> std::optional<std::string> {

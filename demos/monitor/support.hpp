@@ -23,6 +23,11 @@ struct options {
   std::size_t failing = 0;               // --fail N: checker N (1-based) finds a problem
   gofer::duration cleanup{};             // --cleanup D: how long cleanup takes
   std::string timeline_path;             // --timeline FILE: write an SVG of the run
+  // monitor.cpp only (real_checks.hpp): --check SPEC, at most one per
+  // checker, runs real checks instead of the simulated ones, each limited to
+  // --timeout D.
+  std::vector<std::string> checks;
+  gofer::duration check_timeout = std::chrono::seconds(2);
 };
 
 // The defaults a program offers: its periods, the checker that fails (0:
@@ -33,8 +38,20 @@ options defaults(std::vector<gofer::duration> periods, std::size_t failing,
 // Parses argv. `defaults` supplies the values used when a flag is absent;
 // `checkers` is how many periods the program wants (0: any number). With
 // one checker (serial.cpp), --fail counts checks instead of checkers.
+// `real_checks` offers --check and --timeout (monitor.cpp).
 options parse_options(int argc, char** argv, const char* description, const options& defaults,
-                      std::size_t checkers);
+                      std::size_t checkers, bool real_checks = false);
+
+// Whether checker `index` (0-based) runs: always with the simulated checks;
+// with --check, only the checkers given a check.
+bool runs_checker(const options& options, std::size_t index);
+
+// Whether the run is on the virtual clock: --virtual-time, or
+// GOFER_VIRTUAL_TIME=1 in the environment (which gofer::run reads too).
+bool on_virtual_clock(const options& options);
+
+// "SIGINT", "SIGTERM", or "signal N".
+std::string signal_name(int signal_number);
 
 // The reference prints elapsed time with fmt.Printf("@%.3s", time.Since(start)):
 // a Duration formatted as a string ("3.000123456s") and cut to three
@@ -85,7 +102,8 @@ using check = std::function<std::optional<std::string>()>;
 
 // Go: mkCheck(dt) and doomSoon. The check of checker `index` prints
 // "check health <period> @<elapsed>", marks the timeline, and reports a
-// problem ("doom") if it is the failing checker (--fail).
+// problem ("doom") if it is the failing checker (--fail). With --check, it
+// is the real check of real_checks.hpp instead.
 check make_check(const options& options, std::size_t index, timeline& timeline,
                  gofer::time_point start);
 
