@@ -37,6 +37,7 @@
 
 #include "gofer/asio.hpp"
 #include "gofer/errors.hpp"
+#include "net_internal.hpp"
 
 namespace gofer::net {
 
@@ -141,7 +142,21 @@ struct detail_access {
   static listener make_listener(std::shared_ptr<detail::listener_state> s) {
     return listener(std::move(s));
   }
+  static detail::conn_state* state_of(const conn& c) noexcept { return c.state_.get(); }
 };
+
+bool detail::idle_conn_usable(const conn& c) noexcept {
+  detail::conn_state* s = detail_access::state_of(c);
+  if (s == nullptr) return false;
+  std::lock_guard lock{s->mutex};
+  if (s->closed) return false;
+  char byte = 0;
+  boost::system::error_code ec;
+  // The socket is non-blocking (make_conn): would_block means open and quiet;
+  // 0 bytes (EOF), a byte nobody asked for, or an error all rule it out.
+  s->socket.receive(boost::asio::buffer(&byte, 1), boost::asio::socket_base::message_peek, ec);
+  return ec == boost::asio::error::would_block;
+}
 
 namespace {
 
