@@ -37,6 +37,18 @@ std::size_t io_service::poll() noexcept {
 
 bool io_service::wait(time_point deadline) noexcept {
   if (!try_run()) return false;
+  if (interrupted_.exchange(false, std::memory_order_acq_rel)) {
+    // Interrupted before we held running_: its handler may have run in
+    // another worker's poll(). Do not block; run what is ready.
+    try {
+      context_.poll();
+    } catch (...) {
+      stop_running();
+      std::terminate();
+    }
+    stop_running();
+    return true;
+  }
   try {
     deadline_reached_ = false;
     if (deadline != time_point::max()) {
@@ -70,6 +82,7 @@ signal_relay& io_service::signals() {
 }
 
 void io_service::interrupt() {
+  interrupted_.store(true, std::memory_order_release);
   boost::asio::post(context_, [] {});
 }
 

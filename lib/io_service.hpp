@@ -91,6 +91,13 @@ class io_service {
   std::atomic<std::size_t> pending_{0};
   std::atomic<std::size_t> listeners_{0};
   std::atomic<bool> running_{false};
+  // Set by interrupt() before it posts its empty handler. A busy worker's
+  // poll() may run that handler before the poller has taken running_, which
+  // would leave the poller blocked in the reactor with the wake-up gone (a
+  // goroutine readied for it never ran: http_test hung at 4 threads). So
+  // wait() checks this flag once it holds running_; after that, only it
+  // runs handlers, and the post reaches its run_one.
+  std::atomic<bool> interrupted_{false};
   // The next timer's deadline, for a blocking wait: an Asio timer (a
   // timerfd in the epoll set) rather than epoll_wait's own timeout, which
   // counts in whole milliseconds (docs/design/io.md has the figures). Its
