@@ -237,10 +237,18 @@ class use_go_operation {
 
  private:
   // Emitted from inside the poller, where it is serialized with every
-  // handler (emitting a cancellation signal is not thread-safe).
+  // handler (emitting a cancellation signal is not thread-safe). Not once
+  // the handler has run: the goroutine may have gone on by then and
+  // destroyed the I/O object, whose state the slot's cancellation handler
+  // still points at (an emit after that read a closed socket's
+  // implementation: a race TSan saw, and a use after free). Before the
+  // handler has run the goroutine is still parked, so the object is alive.
   static void cancel(const std::shared_ptr<state>& s) {
-    boost::asio::post(io_context_of(s->io),
-                      [s] { s->cancel.emit(boost::asio::cancellation_type::terminal); });
+    boost::asio::post(io_context_of(s->io), [s] {
+      if (!s->done.load(std::memory_order_acquire)) {
+        s->cancel.emit(boost::asio::cancellation_type::terminal);
+      }
+    });
   }
 
   template <class Tuple, std::size_t... I>
