@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <dirent.h>
+#include <unistd.h>
 
 #include <array>
 #include <atomic>
@@ -26,15 +27,35 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::size_t open_fds() {
-  std::size_t count = 0;
+// The open descriptors, each with what it points at: "3 -> socket:[123]".
+std::set<std::string> open_fds() {
+  std::set<std::string> fds;
   DIR* dir = ::opendir("/proc/self/fd");
   REQUIRE(dir != nullptr);
-  while (::readdir(dir) != nullptr)
-    ++count;
+  const int own = ::dirfd(dir);
+  while (const dirent* entry = ::readdir(dir)) {
+    const std::string name = entry->d_name;
+    if (name == "." || name == ".." || name == std::to_string(own)) continue;
+    std::array<char, 256> target{};
+    const ssize_t n = ::readlink(("/proc/self/fd/" + name).c_str(), target.data(), target.size());
+    fds.insert(name + " -> " + std::string(target.data(), n > 0 ? static_cast<std::size_t>(n) : 0));
+  }
   ::closedir(dir);
-  return count;
+  return fds;
 }
+
+std::string fds_text(const std::set<std::string>& fds) {
+  std::string text;
+  for (const std::string& fd : fds)
+    text += fd + "; ";
+  return text;
+}
+
+#define CHECK_NO_FD_LEAKED(before)                                                               \
+  do {                                                                                           \
+    const std::set<std::string> after = open_fds();                                              \
+    CHECK_MESSAGE(after == (before), "before: ", fds_text(before), " after: ", fds_text(after)); \
+  } while (false)
 
 // A server on 127.0.0.1:0, serving in a goroutine of `wg`.
 struct test_server {
@@ -96,7 +117,7 @@ struct remote_addrs {
 
 TEST_CASE("hello: a GET answered with a Content-Length body") {
   for_each_scheduler([](const gofer::run_options& options) {
-    const std::size_t fds_before = open_fds();
+    const std::set<std::string> fds_before = open_fds();
     gofer::run(
         [] {
           test_server t = start(hello);
@@ -127,7 +148,7 @@ TEST_CASE("hello: a GET answered with a Content-Length body") {
           stop(t);
         },
         options);
-    CHECK(open_fds() == fds_before);
+    CHECK_NO_FD_LEAKED(fds_before);
   });
 }
 
@@ -221,7 +242,7 @@ TEST_CASE("POST: the body reaches the handler; a long response goes out chunked"
 
 TEST_CASE("keep-alive: a client reuses one connection; an idle one the server closed is replaced") {
   for_each_scheduler([](const gofer::run_options& options) {
-    const std::size_t fds_before = open_fds();
+    const std::set<std::string> fds_before = open_fds();
     gofer::run(
         [] {
           remote_addrs conns;
@@ -253,13 +274,13 @@ TEST_CASE("keep-alive: a client reuses one connection; an idle one the server cl
           stop(t);
         },
         options);
-    CHECK(open_fds() == fds_before);
+    CHECK_NO_FD_LEAKED(fds_before);
   });
 }
 
 TEST_CASE("many clients at once, each its own goroutine") {
   for_each_scheduler([](const gofer::run_options& options) {
-    const std::size_t fds_before = open_fds();
+    const std::set<std::string> fds_before = open_fds();
     gofer::run(
         [] {
           test_server t = start(hello);
@@ -283,13 +304,13 @@ TEST_CASE("many clients at once, each its own goroutine") {
           stop(t);
         },
         options);
-    CHECK(open_fds() == fds_before);
+    CHECK_NO_FD_LEAKED(fds_before);
   });
 }
 
 TEST_CASE("a malformed request gets a 4xx and a close; the next connection is served") {
   for_each_scheduler([](const gofer::run_options& options) {
-    const std::size_t fds_before = open_fds();
+    const std::set<std::string> fds_before = open_fds();
     gofer::run(
         [] {
           test_server t = start(hello, {.max_header_bytes = 1024, .max_body_bytes = 64});
@@ -330,7 +351,7 @@ TEST_CASE("a malformed request gets a 4xx and a close; the next connection is se
           stop(t);
         },
         options);
-    CHECK(open_fds() == fds_before);
+    CHECK_NO_FD_LEAKED(fds_before);
   });
 }
 
@@ -418,7 +439,7 @@ TEST_CASE("a handler that throws gets a 500; the server goes on and logs it") {
 
 TEST_CASE("shutdown waits for a request in flight, then returns; new connections are refused") {
   for_each_scheduler([](const gofer::run_options& options) {
-    const std::size_t fds_before = open_fds();
+    const std::set<std::string> fds_before = open_fds();
     gofer::run(
         [] {
           auto started = gofer::make_chan<gofer::signal>(1);
@@ -448,7 +469,7 @@ TEST_CASE("shutdown waits for a request in flight, then returns; new connections
           CHECK(http::get(t.url + "/").err == std::errc::connection_refused);
         },
         options);
-    CHECK(open_fds() == fds_before);
+    CHECK_NO_FD_LEAKED(fds_before);
   });
 }
 
@@ -469,7 +490,7 @@ TEST_CASE("shutdown closes idle keep-alive connections at once") {
 
 TEST_CASE("shutdown with an expired ctx closes active connections and cancels their requests") {
   for_each_scheduler([](const gofer::run_options& options) {
-    const std::size_t fds_before = open_fds();
+    const std::set<std::string> fds_before = open_fds();
     gofer::run(
         [] {
           auto started = gofer::make_chan<gofer::signal>(1);
@@ -492,14 +513,14 @@ TEST_CASE("shutdown with an expired ctx closes active connections and cancels th
           t.wg.wait();
         },
         options);
-    CHECK(open_fds() == fds_before);
+    CHECK_NO_FD_LEAKED(fds_before);
   });
 }
 
 TEST_CASE(
     "client: a context or a timeout ends a request; the handler's context sees the client go") {
   for_each_scheduler([](const gofer::run_options& options) {
-    const std::size_t fds_before = open_fds();
+    const std::set<std::string> fds_before = open_fds();
     gofer::run(
         [] {
           auto handler_saw = gofer::make_chan<std::error_code>(2);
@@ -521,7 +542,7 @@ TEST_CASE(
           stop(t);
         },
         options);
-    CHECK(open_fds() == fds_before);
+    CHECK_NO_FD_LEAKED(fds_before);
   });
 }
 
