@@ -8,6 +8,7 @@
 #include "gofer/errors.hpp"
 #include "gofer/exec.hpp"
 #include "gofer/group.hpp"
+#include "gofer/http.hpp"
 #include "gofer/net.hpp"
 #include "gofer/runtime.hpp"
 #include "gofer/select.hpp"
