@@ -365,3 +365,30 @@ TEST_CASE("api.md: gofer/exec.hpp and gofer/signal.hpp") {
   CHECK(code == 3);
   CHECK(caught == SIGUSR1);
 }
+
+TEST_CASE("api.md: gofer/http.hpp") {
+  std::string body;
+  int status = 0;
+  // clang-format off
+  // --- gofer/http.hpp
+  gofer::run([&] {
+    gofer::http::serve_mux mux;                                  // serve_mux: http.ServeMux (Go 1.22 patterns)
+    mux.handle_func("GET /hello", [](gofer::http::response_writer& w, const gofer::http::request& r) {
+      w.header().set("Content-Type", "text/plain");              // header(): w.Header()
+      w.write("hello, " + r.query("name") + "\n");               // write: w.Write; query: r.URL.Query().Get
+    });
+    gofer::http::server srv{mux, {.read_header_timeout = 5s}};   // server: http.Server
+    auto [ln, err] = gofer::net::listen("tcp", "127.0.0.1:0");
+    gofer::go([srv, ln = ln] { srv.serve(ln); });                // serve(ln): Serve; errc::server_closed after shutdown
+    gofer::http::client client;                                  // client: http.Client, keep-alive pool per host
+    auto [resp, get_err] = client.get("http://" + ln.addr() + "/hello?name=go");  // get: Client.Get
+    body = resp.body;
+    status = resp.status_code;
+    client.close_idle_connections();                             // CloseIdleConnections
+    srv.shutdown(gofer::background());                           // shutdown(ctx): Shutdown, graceful
+  });
+  // ---
+  // clang-format on
+  CHECK(status == 200);
+  CHECK(body == "hello, go\n");
+}
