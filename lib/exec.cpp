@@ -1023,30 +1023,28 @@ void check_pipe_allowed(const detail::command_state& s, const stream& how, int f
     throw misuse(std::string("exec: ") + pipe_names[fd] + " after process started");
 }
 
+// Go's StdinPipe, StdoutPipe, StderrPipe: the pipe whose child's end
+// becomes `fd`; closed after wait() if the caller has not closed it.
+auto pipe_to_child(detail::command_state& s, const stream& how, int fd) {
+  check_pipe_allowed(s, how, fd);
+  auto pipe = s.pipe_for_child(fd);
+  s.piped[fd] = true;
+  s.close_after_wait.push_back(pipe);
+  return pipe;
+}
+
 }  // namespace
 
 write_pipe cmd::stdin_pipe() {
-  check_pipe_allowed(*state_, std_in, 0);
-  auto pipe = state_->pipe_for_child(0);
-  state_->piped[0] = true;
-  state_->close_after_wait.push_back(pipe);
-  return write_pipe(std::move(pipe));
+  return write_pipe(pipe_to_child(*state_, std_in, 0));
 }
 
 read_pipe cmd::stdout_pipe() {
-  check_pipe_allowed(*state_, std_out, 1);
-  auto pipe = state_->pipe_for_child(1);
-  state_->piped[1] = true;
-  state_->close_after_wait.push_back(pipe);
-  return read_pipe(std::move(pipe));
+  return read_pipe(pipe_to_child(*state_, std_out, 1));
 }
 
 read_pipe cmd::stderr_pipe() {
-  check_pipe_allowed(*state_, std_err, 2);
-  auto pipe = state_->pipe_for_child(2);
-  state_->piped[2] = true;
-  state_->close_after_wait.push_back(pipe);
-  return read_pipe(std::move(pipe));
+  return read_pipe(pipe_to_child(*state_, std_err, 2));
 }
 
 int cmd::pid() const noexcept {

@@ -20,36 +20,35 @@ io_service::~io_service() {
   // with the io_context, without running.
 }
 
-std::size_t io_service::poll() noexcept {
-  if (!try_run()) return 0;
-  std::size_t ran = 0;
+// Runs `f` (which runs handlers) as the holder of running_, and gives it
+// back. A handler of the user's own that throws (gofer's never do) ends the
+// program, as an exception out of a goroutine would.
+template <class F>
+auto io_service::holding_running(F f) noexcept {
   try {
-    ran = context_.poll();
+    auto result = f();
+    stop_running();
+    return result;
   } catch (...) {
-    // A handler of the user's own that threw (gofer's never do): as an
-    // exception out of a goroutine would, it ends the program.
     stop_running();
     std::terminate();
   }
-  stop_running();
-  return ran;
+}
+
+std::size_t io_service::poll() noexcept {
+  if (!try_run()) return 0;
+  return holding_running([this] { return context_.poll(); });
 }
 
 bool io_service::wait(time_point deadline) noexcept {
   if (!try_run()) return false;
-  if (interrupted_.exchange(false, std::memory_order_acq_rel)) {
-    // Interrupted before we held running_: its handler may have run in
-    // another worker's poll(). Do not block; run what is ready.
-    try {
+  return holding_running([this, deadline] {
+    if (interrupted_.exchange(false, std::memory_order_acq_rel)) {
+      // Interrupted before we held running_: its handler may have run in
+      // another worker's poll(). Do not block; run what is ready.
       context_.poll();
-    } catch (...) {
-      stop_running();
-      std::terminate();
+      return true;
     }
-    stop_running();
-    return true;
-  }
-  try {
     deadline_reached_ = false;
     if (deadline != time_point::max()) {
       // Re-arming cancels the previous wait, whose handler then runs as
@@ -68,12 +67,8 @@ bool io_service::wait(time_point deadline) noexcept {
     // Whatever else is ready now runs too, before the worker looks for
     // goroutines: a burst of completions readies a burst of goroutines.
     context_.poll();
-  } catch (...) {
-    stop_running();
-    std::terminate();
-  }
-  stop_running();
-  return true;
+    return true;
+  });
 }
 
 signal_relay& io_service::signals() {
@@ -89,13 +84,7 @@ void io_service::interrupt() {
 void io_service::run_until(const std::atomic<bool>& done) noexcept {
   while (!done.load(std::memory_order_acquire)) {
     if (try_run()) {
-      try {
-        context_.run_one_for(std::chrono::milliseconds(10));
-      } catch (...) {
-        stop_running();
-        std::terminate();
-      }
-      stop_running();
+      holding_running([this] { return context_.run_one_for(std::chrono::milliseconds(10)); });
     } else {
       std::this_thread::yield();  // the poller runs it; it will set `done`
     }

@@ -81,6 +81,8 @@ class io_service {
            !running_.exchange(true, std::memory_order_acquire);
   }
   void stop_running() noexcept { running_.store(false, std::memory_order_release); }
+  template <class F>
+  auto holding_running(F f) noexcept;
 
   // Hint 1: one thread at a time runs it (running_); posting from any
   // thread stays safe.

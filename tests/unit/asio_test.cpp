@@ -9,6 +9,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -23,21 +24,13 @@
 #include <gofer/gofer.hpp>
 
 #include "../support/counted.hpp"
+#include "../support/fds.hpp"
 
 using boost::asio::ip::tcp;
 using gofer_test::for_each_scheduler;
+using gofer_test::open_fds;
 
 namespace {
-
-std::size_t open_fds() {
-  std::size_t count = 0;
-  DIR* dir = ::opendir("/proc/self/fd");
-  REQUIRE(dir != nullptr);
-  while (::readdir(dir) != nullptr)
-    ++count;
-  ::closedir(dir);
-  return count;
-}
 
 tcp::acceptor loopback_listener() {
   return tcp::acceptor{gofer::io_executor(),
@@ -48,7 +41,7 @@ tcp::acceptor loopback_listener() {
 
 TEST_CASE("an echo over loopback: accept, connect, read and write park only their goroutines") {
   for_each_scheduler([](const gofer::run_options& options) {
-    const std::size_t fds_before = open_fds();
+    const std::set<std::string> fds_before = open_fds();
     gofer::run(
         [] {
           tcp::acceptor acceptor = loopback_listener();
@@ -81,7 +74,7 @@ TEST_CASE("an echo over loopback: accept, connect, read and write park only thei
           wg.wait();
         },
         options);
-    CHECK(open_fds() == fds_before);
+    CHECK_NO_FD_LEAKED(fds_before);
   });
 }
 
@@ -162,7 +155,7 @@ TEST_CASE("main waiting on a socket that a plain thread writes later is not a de
 
 TEST_CASE("a goroutine unwound with a read pending cancels it before its buffer goes") {
   for_each_scheduler([](const gofer::run_options& options) {
-    const std::size_t fds_before = open_fds();
+    const std::set<std::string> fds_before = open_fds();
     gofer::run(
         [] {
           auto acceptor = std::make_shared<tcp::acceptor>(loopback_listener());
@@ -179,7 +172,7 @@ TEST_CASE("a goroutine unwound with a read pending cancels it before its buffer 
           // main returns: run unwinds the reader, whose read is cancelled.
         },
         options);
-    CHECK(open_fds() == fds_before);
+    CHECK_NO_FD_LEAKED(fds_before);
   });
 }
 

@@ -19,43 +19,15 @@
 #include <gofer/net.hpp>
 
 #include "../support/counted.hpp"
+#include "../support/fds.hpp"
 
 namespace http = gofer::http;
 namespace net = gofer::net;
 using gofer_test::for_each_scheduler;
+using gofer_test::open_fds;
 using namespace std::chrono_literals;
 
 namespace {
-
-// The open descriptors, each with what it points at: "3 -> socket:[123]".
-std::set<std::string> open_fds() {
-  std::set<std::string> fds;
-  DIR* dir = ::opendir("/proc/self/fd");
-  REQUIRE(dir != nullptr);
-  const int own = ::dirfd(dir);
-  while (const dirent* entry = ::readdir(dir)) {
-    const std::string name = entry->d_name;
-    if (name == "." || name == ".." || name == std::to_string(own)) continue;
-    std::array<char, 256> target{};
-    const ssize_t n = ::readlink(("/proc/self/fd/" + name).c_str(), target.data(), target.size());
-    fds.insert(name + " -> " + std::string(target.data(), n > 0 ? static_cast<std::size_t>(n) : 0));
-  }
-  ::closedir(dir);
-  return fds;
-}
-
-std::string fds_text(const std::set<std::string>& fds) {
-  std::string text;
-  for (const std::string& fd : fds)
-    text += fd + "; ";
-  return text;
-}
-
-#define CHECK_NO_FD_LEAKED(before)                                                               \
-  do {                                                                                           \
-    const std::set<std::string> after = open_fds();                                              \
-    CHECK_MESSAGE(after == (before), "before: ", fds_text(before), " after: ", fds_text(after)); \
-  } while (false)
 
 // A server on 127.0.0.1:0, serving in a goroutine of `wg`.
 struct test_server {

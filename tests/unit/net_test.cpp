@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -21,22 +22,14 @@
 #include <gofer/net.hpp>
 
 #include "../support/counted.hpp"
+#include "../support/fds.hpp"
 
 namespace net = gofer::net;
 using gofer_test::for_each_scheduler;
+using gofer_test::open_fds;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::size_t open_fds() {
-  std::size_t count = 0;
-  DIR* dir = ::opendir("/proc/self/fd");
-  REQUIRE(dir != nullptr);
-  while (::readdir(dir) != nullptr)
-    ++count;
-  ::closedir(dir);
-  return count;
-}
 
 // Echoes every connection of `ln` until the listener is closed.
 void serve_echo(net::listener ln, gofer::wait_group wg) {
@@ -78,7 +71,7 @@ std::string read_exactly(const net::conn& c, std::size_t size) {
 
 TEST_CASE("an echo server on 127.0.0.1, with many clients at once") {
   for_each_scheduler([](const gofer::run_options& options) {
-    const std::size_t fds_before = open_fds();
+    const std::set<std::string> fds_before = open_fds();
     gofer::run(
         [] {
           auto [ln, err] = net::listen("tcp", "127.0.0.1:0");
@@ -108,7 +101,7 @@ TEST_CASE("an echo server on 127.0.0.1, with many clients at once") {
           server_wg.wait();
         },
         options);
-    CHECK(open_fds() == fds_before);
+    CHECK_NO_FD_LEAKED(fds_before);
   });
 }
 
