@@ -4,6 +4,7 @@
 #include <gofer/defer.hpp>
 #include <gofer/exec.hpp>
 #include <gofer/fmt.hpp>
+#include <gofer/http.hpp>
 #include <gofer/net.hpp>
 
 #include <sstream>
@@ -17,6 +18,7 @@ namespace {
 
 constexpr std::string_view tcp_prefix = "tcp://";
 constexpr std::string_view exec_prefix = "exec:";
+constexpr std::string_view http_prefix = "http://";
 
 std::vector<std::string> words(std::string_view text) {
   std::istringstream in{std::string(text)};
@@ -30,6 +32,15 @@ std::optional<std::string> check_tcp(std::string_view address, gofer::duration t
   auto [conn, err] = gofer::net::dial_timeout("tcp", address, timeout);
   if (err) return err.message();
   conn.close();
+  return std::nullopt;
+}
+
+std::optional<std::string> check_http(std::string_view url, gofer::duration timeout) {
+  gofer::http::client client{{.timeout = timeout, .disable_keep_alives = true}};
+  auto [response, err] = client.get(url);
+  if (err == gofer::deadline_exceeded) return "no answer within " + gofer::format_duration(timeout);
+  if (err) return err.message();
+  if (response.status_code < 200 || response.status_code > 299) return response.status;
   return std::nullopt;
 }
 
@@ -57,17 +68,23 @@ std::optional<std::string> check_spec_error(std::string_view spec) {
     if (parts.port.empty()) return std::string(spec) + ": missing port";
     return std::nullopt;
   }
+  if (spec.starts_with(http_prefix)) {
+    if (spec.size() == http_prefix.size()) return std::string(spec) + ": no host after http://";
+    return std::nullopt;
+  }
   if (spec.starts_with(exec_prefix)) {
     if (words(spec.substr(exec_prefix.size())).empty()) {
       return std::string(spec) + ": no command after exec:";
     }
     return std::nullopt;
   }
-  return std::string(spec) + ": a check is tcp://HOST:PORT or exec:COMMAND [ARGS...]";
+  return std::string(spec) +
+         ": a check is tcp://HOST:PORT, http://HOST[:PORT]/PATH or exec:COMMAND [ARGS...]";
 }
 
 std::optional<std::string> run_real_check(std::string_view spec, gofer::duration timeout) {
   if (spec.starts_with(tcp_prefix)) return check_tcp(spec.substr(tcp_prefix.size()), timeout);
+  if (spec.starts_with(http_prefix)) return check_http(spec, timeout);
   return check_exec(words(spec.substr(exec_prefix.size())), timeout);
 }
 

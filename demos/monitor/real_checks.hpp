@@ -3,6 +3,9 @@
 //
 //   tcp://HOST:PORT       up if a TCP connection opens within the timeout
 //                         (net::dial_timeout), which is closed at once
+//   http://HOST[:PORT]/PATH  up if a GET answers 2xx within the timeout
+//                         (http::client, no keep-alive); down with the
+//                         status line ("503 Service Unavailable") otherwise
 //   exec:COMMAND ARGS...  up if the command exits with status 0 within the
 //                         timeout (exec::command_context kills it, with its
 //                         process group, when the timeout passes); the

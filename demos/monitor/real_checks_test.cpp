@@ -7,11 +7,14 @@
 #include <signal.h>
 
 #include <array>
+#include <atomic>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include <gofer/exec.hpp>
 #include <gofer/gofer.hpp>
+#include <gofer/http.hpp>
 #include <gofer/net.hpp>
 
 namespace exec = gofer::exec;
@@ -64,6 +67,35 @@ TEST_CASE("a tcp check is up while the listener listens, and down once it is clo
     CHECK_FALSE(result);
     CHECK(contains(seen, "check " + spec + " down ("));
     CHECK(ends_with(seen, "Problem detected on first checker\n"));
+  });
+}
+
+TEST_CASE("an http check is up on 2xx and down on any other status") {
+  gofer::run([] {
+    auto [ln, err] = gofer::net::listen("tcp", "127.0.0.1:0");
+    REQUIRE_FALSE(err);
+    auto healthy = std::make_shared<std::atomic<bool>>(true);
+    gofer::http::server server{
+        [healthy](gofer::http::response_writer& w, const gofer::http::request&) {
+          if (!healthy->load()) w.write_header(503);
+          w.write("ok\n");
+        }};
+    gofer::go([server, ln = ln] { server.serve(ln); });
+    const std::string spec = "http://" + ln.addr() + "/health";
+    exec::cmd monitor = exec::command(monitor_program, "--check", spec, "--periods", "20ms,1s,1s",
+                                      "--timeout", "10s");
+    const exec::read_pipe out = monitor.stdout_pipe();
+    REQUIRE_FALSE(monitor.start());
+    std::string seen;
+    REQUIRE(read_until(out, seen, "check " + spec + " up @"));
+    healthy->store(false);
+    seen += out.read_all();
+    const gofer::failure result = monitor.wait();
+    INFO(seen);
+    CHECK_FALSE(result);
+    CHECK(contains(seen, "check " + spec + " down (503 Service Unavailable)"));
+    CHECK(ends_with(seen, "Problem detected on first checker\n"));
+    server.close();
   });
 }
 

@@ -83,7 +83,8 @@ options parse_options(int argc, char** argv, const char* description, const opti
     CLI::Option* check_flag =
         app.add_option("--check", parsed.checks,
                        "a real check for the next checker, instead of the simulated ones: "
-                       "tcp://HOST:PORT or exec:COMMAND [ARGS...] (up to one per checker)")
+                       "tcp://HOST:PORT, http://HOST[:PORT]/PATH or exec:COMMAND [ARGS...] (up to "
+                       "one per checker)")
             ->type_name("SPEC")
             ->take_all();
     if (fail_flag != nullptr) check_flag->excludes(fail_flag);
