@@ -67,6 +67,23 @@ std::string read_exactly(const net::conn& c, std::size_t size) {
   return text;
 }
 
+// A listener on 127.0.0.1 and both ends of one connection to it.
+struct pair_on_loopback {
+  net::listener ln;
+  net::conn client;
+  net::conn server;
+};
+
+pair_on_loopback connected_pair() {
+  auto [ln, err] = net::listen("tcp", "127.0.0.1:0");
+  REQUIRE_FALSE(err);
+  auto [client, dial_err] = net::dial("tcp", ln.addr());
+  REQUIRE_FALSE(dial_err);
+  auto [server, accept_err] = ln.accept();
+  REQUIRE_FALSE(accept_err);
+  return {ln, client, server};
+}
+
 }  // namespace
 
 TEST_CASE("an echo server on 127.0.0.1, with many clients at once") {
@@ -136,12 +153,7 @@ TEST_CASE("read: eof after the peer's close_write; close ends a blocked read and
   for_each_scheduler([](const gofer::run_options& options) {
     gofer::run(
         [] {
-          auto [ln, err] = net::listen("tcp", "127.0.0.1:0");
-          REQUIRE_FALSE(err);
-          auto [client, dial_err] = net::dial("tcp", ln.addr());
-          REQUIRE_FALSE(dial_err);
-          auto [server, accept_err] = ln.accept();
-          REQUIRE_FALSE(accept_err);
+          auto [ln, client, server] = connected_pair();
           REQUIRE_FALSE(client.write("last words").err);
           CHECK_FALSE(client.close_write());
           CHECK(read_exactly(server, 10) == "last words");
@@ -173,12 +185,7 @@ TEST_CASE("deadlines: a read past its deadline times out, even one set while it 
   for_each_scheduler([](const gofer::run_options& options) {
     gofer::run(
         [] {
-          auto [ln, err] = net::listen("tcp", "127.0.0.1:0");
-          REQUIRE_FALSE(err);
-          auto [client, dial_err] = net::dial("tcp", ln.addr());
-          auto [server, accept_err] = ln.accept();
-          REQUIRE_FALSE(dial_err);
-          REQUIRE_FALSE(accept_err);
+          auto [ln, client, server] = connected_pair();
           std::array<char, 8> buffer{};
           client.set_read_deadline(gofer::now() + 10ms);
           const std::error_code timed_out = client.read(buffer).err;
@@ -213,12 +220,7 @@ TEST_CASE("a context ends a blocked read, accept and dial with its error") {
   for_each_scheduler([](const gofer::run_options& options) {
     gofer::run(
         [] {
-          auto [ln, err] = net::listen("tcp", "127.0.0.1:0");
-          REQUIRE_FALSE(err);
-          auto [client, dial_err] = net::dial("tcp", ln.addr());
-          auto [server, accept_err] = ln.accept();
-          REQUIRE_FALSE(dial_err);
-          REQUIRE_FALSE(accept_err);
+          auto [ln, client, server] = connected_pair();
 
           auto [ctx, cancel] = gofer::with_cancel(gofer::background());
           auto done = gofer::make_chan<std::error_code>(1);
