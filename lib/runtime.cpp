@@ -113,7 +113,20 @@ scheduler_hooks::time_point runtime::poll_timers() noexcept {
   // The dispatcher's poll, also that of busy workers: I/O completions are
   // taken in without blocking (Go's findrunnable polls netpoll too).
   if (io_->pending()) io_->poll();
-  return std::min(timers_->fire_due(), foreign_recheck_.load(std::memory_order_relaxed));
+  return std::min(timers_->fire_due(), foreign_recheck());
+}
+
+scheduler_hooks::time_point runtime::foreign_recheck() noexcept {
+  time_point recheck = foreign_recheck_.load(std::memory_order_relaxed);
+  if (recheck == time_point::max()) return recheck;
+  // Due: the worker that waits for it wakes now and, if everything is still
+  // blocked, asks all_asleep again (which sets the next one). Cleared, so
+  // that a program that went on running does not keep waking idle workers
+  // for a deadline in the past.
+  if (std::chrono::steady_clock::now() >= recheck) {
+    foreign_recheck_.compare_exchange_strong(recheck, time_point::max(), std::memory_order_relaxed);
+  }
+  return recheck;
 }
 
 bool runtime::io_pending() noexcept {

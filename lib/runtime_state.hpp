@@ -154,6 +154,8 @@ class runtime final : public scheduler_hooks {
   // postponed a deadlock report (foreign_threads.hpp); max() if none did.
   static constexpr std::chrono::milliseconds foreign_recheck_interval{50};
   std::atomic<time_point> foreign_recheck_{time_point::max()};
+  // foreign_recheck_, or max() once it has passed (clearing it).
+  time_point foreign_recheck() noexcept;
 
   std::vector<std::thread> workers_;
   boost::fibers::mutex stop_mutex_;  // with stop_cv_: workers wait for stop_workers_

@@ -8,6 +8,8 @@
 // in runtime_test.cpp.
 #include <doctest/doctest.h>
 
+#include <sys/resource.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -497,4 +499,32 @@ TEST_CASE("a thread that declared thread_never_sends does not postpone the repor
   CHECK_THROWS_AS(gofer::run([] { (void)make_chan<int>().recv(); }), gofer::deadlock);
   release = true;
   quiet.join();
+}
+
+TEST_CASE("after a thread outside gofer has sent, idle workers sleep again") {
+  // The report postponed for the outside thread set a deadline to look
+  // again; once the program runs on, that deadline must not keep waking
+  // idle workers (it did: a whole CPU burned while main slept). Checked by
+  // the CPU the process uses while main sleeps, which is about zero when
+  // workers sleep and about the sleep itself when one spins.
+  auto cpu_seconds = [] {
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  };
+  gofer::run(
+      [&cpu_seconds] {
+        auto ch = make_chan<int>();
+        std::thread feeder{[ch] {
+          std::this_thread::sleep_for(120ms);
+          ch.send(1);
+        }};
+        CHECK(ch.recv().value == 1);
+        feeder.join();
+        const double before = cpu_seconds();
+        gofer::sleep(500ms);
+        CHECK(cpu_seconds() - before < 0.25);
+      },
+      {.threads = 2});
 }
