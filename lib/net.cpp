@@ -183,6 +183,11 @@ template <class Start>
 std::error_code run_operation(detail::conn_state& s, const context* caller, bool is_read,
                               Start start) {
   for (;;) {
+    // A context done already ends the call before it starts anything: an
+    // operation that completes at once could otherwise win the race.
+    if (caller != nullptr) {
+      if (std::error_code err = caller->err()) return err;
+    }
     time_point deadline;
     std::uint64_t generation = 0;
     {
@@ -345,6 +350,9 @@ std::string remote_of(generic_socket& socket, bool is_tcp) {
 }
 
 result<conn> accept_one(detail::listener_state& s, const context* caller) {
+  if (caller != nullptr) {
+    if (std::error_code err = caller->err()) return {{}, err};  // see run_operation
+  }
   boost::system::error_code ec;
   std::optional<generic_socket> accepted;
   {
@@ -439,6 +447,7 @@ result<conn> dial_context(const context& ctx, std::string_view network, std::str
   return [&]() -> result<conn> {
     const std::optional<family> f = parse_network(network);
     if (!f) return {{}, errc::unknown_network};
+    if (std::error_code err = ctx.err()) return {{}, err};  // see run_operation
     const context* caller = &ctx;
     if (*f == family::unix_socket) {
       local_stream::socket socket{io_executor()};
