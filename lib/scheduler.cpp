@@ -523,9 +523,24 @@ void gofer_algorithm::suspend_until(
   // Every worker idle with a goroutine waiting on I/O is not a deadlock:
   // all_asleep says so (io_pending), and one idle worker waits in the
   // poller, which the completion wakes.
-  if (idle.size() + 1 == pool_->size() && pool_->timed_idle_ == 0 && !timed) {
-    // We are the last worker to run out of work, and no parked one has been
-    // notified: every goroutine is blocked.
+  if (idle.size() + 1 == pool_->size() && pool_->timed_idle_ == 0 && !timed &&
+      pool_->poller_ != nullptr) {
+    // Every other worker is idle, but one of them is the poller, which is
+    // not asleep: a completion wakes it by itself, and it may be running
+    // the goroutine it readied by the time we would look (Go's checkdead
+    // does not count an M blocked in netpoll as idle). Counting it as idle
+    // once reported a false deadlock (net_test, TSan, 4 threads): we read
+    // "no I/O pending" after its completion, and "no work anywhere" after
+    // it had taken the goroutine and left the idle list. The poller makes
+    // this check itself when it next runs out of work. Unless it has
+    // nothing left to wait for (the last operation or listener ended on a
+    // goroutine, not in the poller): then it would never come out, so we
+    // wake it. It needs the pool's mutex to leave suspend_until, which we
+    // hold until we are in the idle list: it then finds us idle there.
+    if (!pool_->hooks().io_needs_poller()) pool_->poller_->notify_locked();
+  } else if (idle.size() + 1 == pool_->size() && pool_->timed_idle_ == 0 && !timed) {
+    // We are the last worker to run out of work, no parked one has been
+    // notified, and none polls: every goroutine is blocked.
     pool_lock.unlock();
     // The poller counts as idle while it runs I/O completions, which may
     // ready goroutines (into its runnext) right now. A completion readies

@@ -204,6 +204,41 @@ TEST_CASE("any completion signature: a steady_timer's void(error_code)") {
   });
 }
 
+TEST_CASE("a completion that readies the last goroutine is never reported as a deadlock") {
+  // The poller readies a goroutine, which runs on the poller's worker and
+  // ends, while main waits for it and the other workers run out of work.
+  // A worker that counted the poller as idle could read "no I/O pending"
+  // after the completion and "no work anywhere" after the poller had taken
+  // the goroutine: a false gofer::deadlock (scheduler.cpp suspend_until).
+  for (const std::size_t threads : {std::size_t{2}, std::size_t{4}}) {
+    CAPTURE(threads);
+    gofer::run(
+        [] {
+          for (int round = 0; round < 400; ++round) {
+            auto done = gofer::make_chan<int>(1);
+            gofer::go([done] {
+              boost::asio::steady_timer timer{gofer::io_executor(), std::chrono::microseconds(30)};
+              timer.async_wait(gofer::use_go);
+              // Some work between the wake and the send (a socket's
+              // teardown, in the test that first showed the race).
+              const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(20);
+              while (std::chrono::steady_clock::now() < until) {
+              }
+              done.send(1);
+            });
+            // Main stays busy for about as long as the timer, so that its
+            // worker runs out of work while the completion is in flight.
+            const auto until =
+                std::chrono::steady_clock::now() + std::chrono::microseconds(20 + round % 25);
+            while (std::chrono::steady_clock::now() < until) {
+            }
+            CHECK(done.get() == 1);
+          }
+        },
+        gofer::run_options{.threads = threads});
+  }
+}
+
 TEST_CASE("use_go outside gofer::run throws runtime_misuse") {
   CHECK_THROWS_AS(gofer::io_executor(), gofer::runtime_misuse);
 }

@@ -74,11 +74,6 @@ struct pair_on_loopback {
   net::conn server;
 };
 
-gofer::run_options without_deadlock_detection(gofer::run_options options) {
-  options.detect_deadlock = false;
-  return options;
-}
-
 pair_on_loopback connected_pair() {
   auto [ln, err] = net::listen("tcp", "127.0.0.1:0");
   REQUIRE_FALSE(err);
@@ -365,12 +360,7 @@ TEST_CASE("a context ends a dial that is blocked (the listener's accept queue is
           for (const net::conn& c : queued)
             c.close();
         },
-        // Known issue: once, under ThreadSanitizer at 4 threads, this run
-        // reported a false deadlock (main in done.get(), the dialer still in
-        // use_go's select) in a fresh-clone run; not yet reproduced or
-        // explained. Detection is off here so that the cancellation, which
-        // is what this test checks, is what it checks.
-        without_deadlock_detection(options));
+        options);
   });
   ::close(listening);
 }
