@@ -10,6 +10,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "gofer/runtime.hpp"
 
@@ -22,7 +23,8 @@ struct registry {
   std::set<pid_t> gofer_threads;
   std::set<pid_t> foreign_touched;
   std::set<pid_t> before_first_run;
-  std::set<pid_t> quiet;  // thread_never_sends; left when the thread ends
+  std::set<pid_t> quiet;          // thread_never_sends; left when the thread ends
+  std::multiset<pid_t> internal;  // set_aside_internal_threads; left when forgotten
   bool baseline_taken = false;
 };
 
@@ -128,11 +130,36 @@ bool foreign_threads_may_send() noexcept {
   std::lock_guard lock{r.mutex};
   bool found = false;
   for_each_task([&](pid_t tid) {
-    if (found || r.gofer_threads.count(tid) != 0 || r.quiet.count(tid) != 0) return;
+    if (found || r.gofer_threads.count(tid) != 0 || r.quiet.count(tid) != 0 ||
+        r.internal.count(tid) != 0) {
+      return;
+    }
     if (r.before_first_run.count(tid) != 0 && r.foreign_touched.count(tid) == 0) return;
     found = true;
   });
   return found;
+}
+
+std::vector<pid_t> list_threads() {
+  std::vector<pid_t> tids;
+  for_each_task([&](pid_t tid) { tids.push_back(tid); });
+  return tids;
+}
+
+void set_aside_internal_threads(const std::vector<pid_t>& tids) {
+  registry& r = threads();
+  std::lock_guard lock{r.mutex};
+  for (const pid_t tid : tids)
+    r.internal.insert(tid);
+}
+
+void forget_internal_threads(const std::vector<pid_t>& tids) noexcept {
+  registry& r = threads();
+  std::lock_guard lock{r.mutex};
+  for (const pid_t tid : tids) {
+    const auto found = r.internal.find(tid);
+    if (found != r.internal.end()) r.internal.erase(found);
+  }
 }
 
 }  // namespace gofer::detail

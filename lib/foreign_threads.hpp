@@ -18,6 +18,10 @@
 // gofer::thread_never_sends sets one aside (a logger, a watchdog).
 #pragma once
 
+#include <sys/types.h>
+
+#include <vector>
+
 namespace gofer::detail {
 
 // The calling thread enters or leaves a gofer runtime (run's caller, a worker).
@@ -30,5 +34,14 @@ void note_foreign_thread() noexcept;
 void declare_thread_never_sends() noexcept;
 // True if some thread outside every runtime is alive and may still send.
 bool foreign_threads_may_send() noexcept;
+
+// The process's threads now (/proc/self/task).
+std::vector<pid_t> list_threads();
+// Threads that a library started for gofer's own use and that never send
+// (Asio's resolver thread, lib/io_service.cpp), found as the threads that
+// appeared while gofer started them: set aside until forgotten, which their
+// owner does once they have been joined (their ids may then be reused).
+void set_aside_internal_threads(const std::vector<pid_t>& tids);
+void forget_internal_threads(const std::vector<pid_t>& tids) noexcept;
 
 }  // namespace gofer::detail

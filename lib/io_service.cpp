@@ -1,10 +1,14 @@
 // lib/io_service.cpp - see io_service.hpp.
 #include "io_service.hpp"
 
+#include <algorithm>
 #include <thread>
+
+#include <boost/asio/ip/tcp.hpp>
 
 #include <boost/asio/post.hpp>
 
+#include "foreign_threads.hpp"
 #include "gofer/detail/assert.hpp"
 #include "signal_relay.hpp"
 
@@ -74,6 +78,31 @@ bool io_service::wait(time_point deadline) noexcept {
 signal_relay& io_service::signals() {
   if (!signals_) signals_ = std::make_unique<signal_relay>(*this);
   return *signals_;
+}
+
+io_service::internal_threads::~internal_threads() {
+  forget_internal_threads(tids);
+}
+
+void io_service::start_resolver_thread() {
+  std::lock_guard lock{resolver_mutex_};
+  if (resolver_started_) return;
+  resolver_started_ = true;
+  // Asio starts the thread in the first async_resolve's initiation: start
+  // one on a numeric address (no lookup) and note which thread appeared.
+  // A thread that the program starts at this very moment would be set
+  // aside too: a window of microseconds, once per run that resolves.
+  const std::vector<pid_t> before = list_threads();
+  auto resolver = std::make_shared<boost::asio::ip::tcp::resolver>(context_);
+  resolver->async_resolve("127.0.0.1", "",
+                          [resolver](const boost::system::error_code&,
+                                     const boost::asio::ip::tcp::resolver::results_type&) {});
+  std::vector<pid_t> started;
+  for (const pid_t tid : list_threads()) {
+    if (std::find(before.begin(), before.end(), tid) == before.end()) started.push_back(tid);
+  }
+  set_aside_internal_threads(started);
+  internal_threads_.tids.insert(internal_threads_.tids.end(), started.begin(), started.end());
 }
 
 void io_service::interrupt() {

@@ -24,11 +24,15 @@
 // epoll_wait and uses no CPU.
 #pragma once
 
+#include <sys/types.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <vector>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -70,6 +74,13 @@ class io_service {
   bool wait(time_point deadline) noexcept;
   // Makes a wait() in progress (or the next one) return.
   void interrupt();
+  // Starts Asio's resolver thread of this io_context, if not started yet,
+  // and sets it aside from the threads that may send to a goroutine
+  // (foreign_threads.hpp): it only ever runs getaddrinfo. Without this, a
+  // run that had resolved a host name never reported a deadlock (it kept
+  // looking again, since a thread it did not know was alive). Call before
+  // the first async_resolve on io_executor().
+  void start_resolver_thread();
   // Runs handlers, blocking, until `done` is set: for a goroutine that
   // unwinds (or a thread that is not a worker) and must see its operation
   // end before its buffers go. Shares running with the poller.
@@ -84,6 +95,14 @@ class io_service {
   template <class F>
   auto holding_running(F f) noexcept;
 
+  // The resolver thread's id, forgotten (foreign_threads.hpp) once the
+  // io_context below has joined it: declared before it, destroyed after.
+  struct internal_threads {
+    std::vector<pid_t> tids;
+    ~internal_threads();
+  } internal_threads_;
+  std::mutex resolver_mutex_;  // unranked: taken with nothing else held
+  bool resolver_started_ = false;
   // Hint 1: one thread at a time runs it (running_); posting from any
   // thread stays safe.
   boost::asio::io_context context_{1};

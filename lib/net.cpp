@@ -37,6 +37,7 @@
 
 #include "gofer/asio.hpp"
 #include "gofer/errors.hpp"
+#include "io_service.hpp"
 #include "net_internal.hpp"
 
 namespace gofer::net {
@@ -416,6 +417,7 @@ result<std::vector<boost::asio::ip::address>> addresses_of(std::string_view host
     if (!family_allows(f, literal)) return {{}, errc::bad_address};
     return {{literal}, {}};
   }
+  gofer::detail::current_io_service().start_resolver_thread();
   tcp::resolver resolver{io_executor()};
   boost::system::error_code resolve_ec;
   auto results = caller != nullptr

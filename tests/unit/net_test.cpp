@@ -364,3 +364,20 @@ TEST_CASE("a context ends a dial that is blocked (the listener's accept queue is
   });
   ::close(listening);
 }
+
+TEST_CASE("a deadlock after a host name was resolved is still reported") {
+  // Asio resolves on a thread of its own, started at the first lookup. The
+  // deadlock detector took it for a thread outside gofer that might still
+  // send, and looked again every 50 ms for ever instead of reporting.
+  for_each_scheduler([](const gofer::run_options& options) {
+    CHECK_THROWS_AS(gofer::run(
+                        [] {
+                          // localhost comes from /etc/hosts: no network. Whether
+                          // anything listens on port 1 does not matter.
+                          (void)net::dial("tcp", "localhost:1");
+                          gofer::make_chan<int>().recv();  // nobody sends
+                        },
+                        options),
+                    gofer::deadlock);
+  });
+}
