@@ -411,8 +411,8 @@ int run_job(const options& options, delivery& shared, const gofer::context& ctx,
   const std::string_view outcome = outcome_of(*end, cancelling);
   boost::json::object finish = make_finish_event(outcome, *end, "");
   const int status = exit_status_of_finish(finish);
+  shared.add(std::move(finish));  // first: once this line is logged, the spool has the finish
   log("finished: {} (exit status {}), wall {}ms", outcome, status, end->wall_ms);
-  shared.add(std::move(finish));
   return status;
 }
 
