@@ -347,6 +347,7 @@ TEST_CASE("/proc/<pid>/stat parses, whatever the command's name holds") {
   REQUIRE(stat.has_value());
   CHECK(stat->pid == 4242);
   CHECK(stat->parent_pid == 4241);
+  CHECK(stat->state == 'S');
   CHECK(stat->cpu_ticks == 22);
   CHECK(stat->start_time == 987654);
   CHECK(stat->rss_pages == 321);

@@ -355,12 +355,17 @@ TEST_CASE("a job that succeeds: output through and to the tracker, heartbeats, f
     CHECK(agent.err().find("oops\n") != std::string::npos);
     CHECK(output_of(tracker, job, "stdout") == "hello\n");
     CHECK(output_of(tracker, job, "stderr") == "oops\n");
+    // The first heartbeat came while the job waited; a later one may find
+    // it exited already (a zombie counts as nothing).
+    bool seen_alive = false;
     for (const json::object& event : tracker.events(job)) {
       if (agent::type_of(event) != "heartbeat") continue;
-      CHECK(event.at("processes").as_int64() >= 1);
-      CHECK(event.at("rss_bytes").as_int64() > 0);
       CHECK(event.at("cpu_percent").as_double() >= 0);
+      if (event.at("processes").as_int64() >= 1 && event.at("rss_bytes").as_int64() > 0) {
+        seen_alive = true;
+      }
     }
+    CHECK(seen_alive);
     CHECK(tracker.duplicates(job) == 0);
     CHECK(agent.err().find("send seq=1 type=start attempt=1 -> 200 stored") != std::string::npos);
     CHECK(eventually([&] { return !group_alive(job_pid(tracker, job)); }));

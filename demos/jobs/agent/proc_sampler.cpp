@@ -46,6 +46,8 @@ std::optional<process_stat> parse_process_stat(std::string_view text) {
   if (!parse_number(text.substr(0, open), stat.pid)) return std::nullopt;
   // After the name: field 3 (state) is after[0], so field n is after[n - 3].
   const std::vector<std::string_view> after = split_fields(text.substr(close + 2));
+  if (after.empty() || after[0].size() != 1) return std::nullopt;
+  stat.state = after[0][0];
   constexpr std::size_t parent_pid = 4 - 3, utime = 14 - 3, stime = 15 - 3, start_time = 22 - 3,
                         rss = 24 - 3;
   if (after.size() <= rss) return std::nullopt;
@@ -106,6 +108,7 @@ resource_sample proc_sampler::sample() {
   std::uint64_t used_ticks = 0;
   resource_sample sample;
   for (const process_stat& stat : tree) {
+    if (stat.state == 'Z') continue;
     const std::pair<int, std::uint64_t> key{stat.pid, stat.start_time};
     const auto last = last_ticks_.find(key);
     const std::uint64_t before = last == last_ticks_.end() ? 0 : last->second;

@@ -15,6 +15,8 @@
 //                between them (a forked child, shared libraries) count once
 //                per process, as `ps` would add them up.
 //   processes    how many processes the tree has now.
+// Zombies (exited, not yet reaped: the job itself between its exit and the
+// agent's wait) count in none of these: they hold no memory and run no more.
 //
 // A process is known by (pid, start time), so a pid reused between two
 // samples is a new process, not a jump in an old one's counters.
@@ -37,6 +39,7 @@ namespace agent {
 struct process_stat {
   int pid = 0;
   int parent_pid = 0;
+  char state = 0;                // R, S, D, Z (a zombie: exited, not yet reaped) ...
   std::uint64_t cpu_ticks = 0;   // utime + stime, in clock ticks (sysconf(_SC_CLK_TCK))
   std::uint64_t start_time = 0;  // in clock ticks after boot
   std::int64_t rss_pages = 0;
