@@ -23,7 +23,7 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
+import threading
 import urllib.request
 import xml.etree.ElementTree as ElementTree
 
@@ -77,25 +77,49 @@ def reserve_port():
 
 
 class Run:
-    """One agent run: its exit status, stdout, stderr and send log."""
+    """One agent run: its exit status, stdout, stderr and send log.
+    before_wait(run) runs while the agent does; run.wait_for_line(regex)
+    waits there until the agent has logged a matching line."""
 
     def __init__(self, agent, url, job, *flags, heartbeat="100ms", before_wait=None):
         command = [*agent, "--tracker", url, "--job-id", JOB_ID, "--heartbeat", heartbeat,
                    *flags, "--", *job]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE)
-        if before_wait:
-            before_wait(self.process)
+        self.lines, self.changed = [], threading.Condition()
+        reader = threading.Thread(target=self.read_stderr)
+        reader.start()
         try:
-            out, err = self.process.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
+            if before_wait:
+                before_wait(self)
+            out = self.process.stdout.read()
+            self.process.wait(timeout=60)
+        except BaseException:
             self.process.kill()
-            out, err = self.process.communicate()
-            raise Failure(f"the agent still ran after 60 s; stderr:\n{err.decode()}")
+            raise
+        finally:
+            reader.join()
         self.status = self.process.returncode
-        self.stdout, self.stderr = out, err.decode(errors="replace")
-        self.sends = [SEND.match(line) for line in self.stderr.splitlines()]
+        self.stdout, self.stderr = out, "".join(self.lines)
+        self.sends = [SEND.match(line) for line in self.lines]
         self.sends = [match.groups() for match in self.sends if match]
+
+    def read_stderr(self):
+        for line in self.process.stderr:
+            with self.changed:
+                self.lines.append(line.decode(errors="replace"))
+                self.changed.notify_all()
+        with self.changed:
+            self.lines.append("")  # the end
+            self.changed.notify_all()
+
+    def wait_for_line(self, pattern):
+        def seen():
+            return any(re.search(pattern, line) for line in self.lines) or self.lines[-1:] == [""]
+
+        with self.changed:
+            check(self.changed.wait_for(seen, timeout=60) and self.lines[-1:] != [""],
+                  f"the agent did not log {pattern!r}; its stderr:\n{''.join(self.lines)}")
 
     def describe(self):
         return f"exit status {self.status}; the agent's stderr:\n{self.stderr}"
@@ -210,11 +234,9 @@ def sigterm(agent, name):
     """SIGTERM to the agent once the tracker has the start: cancelled."""
     tracker = Standin()
 
-    def terminate_after_start(process):
-        deadline = time.monotonic() + 30
-        while tracker.job() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        process.send_signal(signal.SIGTERM)
+    def terminate_after_start(run):
+        run.wait_for_line(r"send seq=1 type=start attempt=\d+ -> 200")
+        run.process.send_signal(signal.SIGTERM)
 
     try:
         run = Run(agent, tracker.url, ["sleep", "30"], before_wait=terminate_after_start)
@@ -280,8 +302,9 @@ def tracker_late(agent, name):
     arrives then."""
     holder, port = reserve_port()
 
-    def start_tracker_after_job(process):
-        time.sleep(1.0)  # the job (true) has long ended: the agent retries
+    def start_tracker_after_job(run):
+        run.wait_for_line(r"job ended")
+        run.wait_for_line(r"-> connection refused")
         holder.close()
         starter.tracker = Standin(port=port)
 
