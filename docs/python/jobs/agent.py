@@ -156,7 +156,7 @@ def describe(error):
         return "connection reset"
     if isinstance(error, asyncio.IncompleteReadError):
         return "connection closed"
-    if isinstance(error, ValueError):
+    if isinstance(error, (ValueError, IndexError, asyncio.LimitOverrunError)):
         return "bad answer"
     return (getattr(error, "strerror", None) or str(error) or type(error).__name__).lower()
 
@@ -211,7 +211,7 @@ class Outbox:
         what = f"send seq={event['seq']} type={event['type']} attempt={attempt} ->"
         try:
             status, answer = await self.tracker.post(event)
-        except (OSError, TimeoutError, asyncio.IncompleteReadError, ValueError) as error:
+        except Exception as error:  # whatever went wrong, the event waits to be sent again
             log(f"{what} {describe(error)}")
             return False
         if not isinstance(answer, dict):
