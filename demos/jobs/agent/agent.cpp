@@ -116,10 +116,16 @@ struct delivery {
 
   void add(boost::json::object event) {
     std::error_code spool_error;
+    const std::string type =
+        event.contains("type") ? std::string(event.at("type").as_string()) : "";
+    std::int64_t seq = 0;
     {
       std::lock_guard guard(lock);
-      box.add(std::move(event), spool_error);
+      seq = box.add(std::move(event), spool_error);
     }
+    // The send log's optional "queued" line (docs/design/jobs.md): when the
+    // event was made, which the timeline picture shows.
+    log("queued seq={} type={}", seq, type);
     if (spool_error) log("spool write failed: {}", error_text(spool_error));
     more.try_send(gofer::signal{});
   }
@@ -180,30 +186,33 @@ void send_events(const gofer::context& ctx, delivery& shared, const options& opt
         what = stored != nullptr && stored->is_bool() && !stored->get_bool() ? "200 duplicate"
                                                                              : "200 stored";
         if (cancel != nullptr && cancel->is_bool() && cancel->get_bool()) {
-          what += ", cancel requested";
+          what += " cancel";
           shared.cancel_requested.try_send(gofer::signal{});
         }
       } else {
-        what = response.status;
         const int code = response.status_code;
+        what = std::to_string(code);
         if (code >= 400 && code < 500 && code != 408 && code != 429) {
           result = send_result::dropped;  // it would never succeed
-          what += ": " + response.body.substr(0, 200);
+          what += " dropped: " + response.body.substr(0, 200);
           while (!what.empty() && (what.back() == '\n' || what.back() == ' '))
             what.pop_back();
+        } else {
+          what += " retry";
         }
       }
 
       if (result == send_result::retry) {
         const gofer::duration delay = retry.delay(attempt);
+        // The send log's line format is docs/design/jobs.md's; the delay
+        // follows it as an addition that readers of the log skip.
         log("send seq={} type={} attempt={} -> {}; retry in {}", seq, type, attempt, what,
             milliseconds_text(delay));
         gofer::select(gofer::recv_case(gofer::after(delay)), gofer::recv_case(ctx.done()));
         if (ctx.err()) return;
         continue;
       }
-      log("send seq={} type={} attempt={} -> {}{}", seq, type, attempt, what,
-          result == send_result::dropped ? "; dropped" : "");
+      log("send seq={} type={} attempt={} -> {}", seq, type, attempt, what);
       std::error_code spool_error;
       {
         std::lock_guard guard(shared.lock);
@@ -335,7 +344,7 @@ int run_job(const options& options, delivery& shared, const gofer::context& ctx,
     return status;
   }
   const int pid = job.pid();  // also the job's process group id
-  log("started pid={}: {}", pid, job.string());
+  log("job started pid={}: {}", pid, job.string());
   shared.add(make_start_event(options.command, pid, heartbeat_ms, host_name()));
 
   // A context done (the agent giving up) closes the pipes, so that the pumps
@@ -415,7 +424,9 @@ int run_job(const options& options, delivery& shared, const gofer::context& ctx,
   boost::json::object finish = make_finish_event(outcome, *end, "");
   const int status = exit_status_of_finish(finish);
   shared.add(std::move(finish));  // first: once this line is logged, the spool has the finish
-  log("finished: {} (exit status {}), wall {}ms", outcome, status, end->wall_ms);
+  log("job ended {} exit_code={} signal={} (exit status {}), wall {}ms", outcome,
+      end->exit_code ? std::to_string(*end->exit_code) : "None",
+      end->signal ? std::to_string(*end->signal) : "None", status, end->wall_ms);
   return status;
 }
 

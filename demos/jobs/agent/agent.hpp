@@ -18,17 +18,22 @@
 // may be down the whole time), unless --deliver-timeout or a signal ends
 // that wait.
 //
-// Log lines on stderr, one per line; the timeline picture of a run is drawn
-// from them, so their format is stable:
+// Log lines on stderr, one per line, in the format all three agents share
+// (docs/design/jobs.md, "The agent's send log"); the timeline picture of a
+// run is drawn from them (docs/learn/plot_jobs_timeline.py):
+//   gofer-agent: HH:MM:SS.mmm queued seq=N type=T
 //   gofer-agent: HH:MM:SS.mmm send seq=N type=T attempt=K -> RESULT
+//   gofer-agent: HH:MM:SS.mmm job started pid=P: COMMAND
+//   gofer-agent: HH:MM:SS.mmm job ended OUTCOME exit_code=E signal=S (...)
 //   gofer-agent: HH:MM:SS.mmm <anything else the agent did>
 // HH:MM:SS.mmm is local time. RESULT is one of
 //   200 stored                 the tracker stored the event
 //   200 duplicate              it had it already (answered "stored": false)
-//   CODE TEXT; retry in D      a 5xx, a 408 or a 429: sent again after D
-//   CODE TEXT: ERROR; dropped  any other 4xx, the agent's bug: not retried
+//   CODE retry; retry in D     a 5xx, a 408 or a 429: sent again after D
+//   CODE dropped: ERROR        any other 4xx, the agent's bug: not retried
 //   ERROR; retry in D          no answer ("connection refused", ...)
-// and "200 ..." ends in ", cancel requested" when the answer asks for it.
+// and "200 ..." ends in " cancel" when the answer asks for it. "; retry in
+// D" is gofer-agent's addition to the shared format.
 #pragma once
 
 #include "options.hpp"

@@ -406,7 +406,7 @@ TEST_CASE("the tracker asks to cancel: SIGTERM to the job, outcome cancelled") {
     const json::object finish = check_complete(tracker, job);
     CHECK(finish.at("outcome") == "cancelled");
     CHECK(finish.at("signal") == SIGTERM);
-    CHECK(agent.err().find("200 stored, cancel requested") != std::string::npos);
+    CHECK(agent.err().find("200 stored cancel") != std::string::npos);
     CHECK(eventually([&] { return !group_alive(job_pid(tracker, job)); }));
   });
 }
@@ -435,7 +435,7 @@ TEST_CASE("the tracker down for the whole job, then up: everything arrives, once
     const std::string job = unique_job("tracker-down");
     tracker.stop();
     agent_process agent{agent_args(tracker, job, {}, {"sh", "-c", "echo out; echo err >&2"})};
-    REQUIRE(agent.wait_for("finished: succeeded"));
+    REQUIRE(agent.wait_for("job ended succeeded"));
     REQUIRE(agent.wait_for("type=start attempt=2 -> connection refused; retry in"));
     CHECK(tracker.events(job).empty());
     tracker.start();
@@ -454,8 +454,8 @@ TEST_CASE("answers lost after the tracker stored: re-sent, stored once, nothing 
     const std::string job = unique_job("answers-lost");
     tracker.answer(fake_tracker::answers::lose);
     agent_process agent{agent_args(tracker, job, {}, {"sh", "-c", "echo x"})};
-    REQUIRE(agent.wait_for("finished: succeeded"));
-    REQUIRE(agent.wait_for("type=start attempt=2 -> 503 Service Unavailable; retry in"));
+    REQUIRE(agent.wait_for("job ended succeeded"));
+    REQUIRE(agent.wait_for("type=start attempt=2 -> 503 retry; retry in"));
     tracker.answer(fake_tracker::answers::normally);
     CHECK(agent.finish() == 0);
     INFO(agent.err());
@@ -476,7 +476,7 @@ TEST_CASE("the agent SIGKILLed mid-job and restarted with its spool: nothing los
       agent_process agent{args};
       REQUIRE(agent.wait_for("type=start attempt=1 -> 200 stored"));
       tracker.answer(fake_tracker::answers::fail);
-      REQUIRE(agent.wait_for("-> 503 Service Unavailable; retry in"));
+      REQUIRE(agent.wait_for("-> 503 retry; retry in"));
       // Output is in the outbox (and the spool) once its batch is made: the
       // at most 200 ms of it the agent holds before that die with it.
       REQUIRE(eventually([&] {
@@ -516,7 +516,7 @@ TEST_CASE("an agent killed after its job finished delivers on restart, and never
     tracker.answer(fake_tracker::answers::fail);
     {
       agent_process agent{args};
-      REQUIRE(agent.wait_for("finished: failed (exit status 4)"));
+      REQUIRE(agent.wait_for("job ended failed exit_code=4 signal=None (exit status 4)"));
       agent.send_signal(SIGKILL);
       CHECK(agent.finish() == 128 + SIGKILL);
     }
