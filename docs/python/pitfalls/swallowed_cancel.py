@@ -28,7 +28,10 @@ async def fixed_worker():
 
 
 async def main():
-    for title, worker in [("except BaseException", broken_worker), ("except Exception", fixed_worker)]:
+    for title, worker in [
+        ("except BaseException", broken_worker),
+        ("except Exception", fixed_worker),
+    ]:
         print(f"{title}:")
         task = asyncio.create_task(worker())
         await asyncio.sleep(0.3)
