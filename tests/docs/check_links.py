@@ -8,8 +8,9 @@ the file or folder must exist, and an anchor (`file.md#section`, or
 as GitHub spells it: lowercase, punctuation dropped except `-` and `_`,
 spaces turned into `-`, and `-1`, `-2` appended to repeated headings. Links
 inside code (fenced blocks and `code spans`) are not links, and are left
-alone. The cheat sheet (docs/learn/cheatsheet.md) is mostly such links, so
-this keeps it pointing at the sections that teach each construct.
+alone, and so is a link whose text is broken across two lines (keep a
+link on one line). The cheat sheet (docs/learn/cheatsheet.md) is mostly
+links, so this keeps it pointing at the sections that teach each construct.
 
 Usage: check_links.py <repository root>
 """
