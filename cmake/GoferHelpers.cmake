@@ -149,14 +149,41 @@ function(gofer_add_example)
       -- $<TARGET_FILE:gofer_demo_${arg_NAME}> ${arg_ARGS})
   set_tests_properties(example.${arg_NAME} PROPERTIES LABELS "docs;example" TIMEOUT 60)
 
-  if(CMAKE_CXX_FLAGS MATCHES "-fsanitize")
+  set(script_args)
+  if(arg_GO)
+    list(APPEND script_args GO ${arg_GO})
+  endif()
+  if(arg_PYTHON)
+    list(APPEND script_args PYTHON ${arg_PYTHON})
+  endif()
+  if(script_args)
+    gofer_add_script_example(NAME ${arg_NAME} ${script_args} ARGS ${arg_ARGS})
+  endif()
+endfunction()
+
+# gofer_add_script_example(NAME pitfall_never_retrieved
+#                          [GO <file> [GO_FLAGS -race]] [PYTHON <file>] [ARGS <args>...])
+#
+# The Go and Python runs of gofer_add_example (example.<NAME>.go,
+# example.<NAME>.python), for a program that has no C++ twin, or whose C++
+# twin is a program of another name. GO_FLAGS go between `go run` and the
+# file (`-race` runs it under Go's race detector). Left out of sanitizer
+# builds: they do not change with the C++ flags, so the plain build runs
+# them once.
+function(gofer_add_script_example)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;GO;PYTHON" "GO_FLAGS;ARGS")
+  if(NOT arg_NAME OR NOT (arg_GO OR arg_PYTHON))
+    message(FATAL_ERROR "gofer_add_script_example needs NAME and GO or PYTHON")
+  endif()
+  if(NOT GOFER_BUILD_TESTS OR CMAKE_CXX_FLAGS MATCHES "-fsanitize")
     return()
   endif()
+  set(runner ${PROJECT_SOURCE_DIR}/tests/docs/run_example.py)
   if(arg_GO)
     add_test(NAME example.${arg_NAME}.go
       COMMAND ${CMAKE_COMMAND} -E env GOCACHE=${PROJECT_BINARY_DIR}/go-cache GOFLAGS=-mod=mod
         ${Python3_EXECUTABLE} ${runner} --source ${PROJECT_SOURCE_DIR}/${arg_GO}
-        -- ${GOFER_GO_EXECUTABLE} run ${PROJECT_SOURCE_DIR}/${arg_GO} ${arg_ARGS})
+        -- ${GOFER_GO_EXECUTABLE} run ${arg_GO_FLAGS} ${PROJECT_SOURCE_DIR}/${arg_GO} ${arg_ARGS})
     set_tests_properties(example.${arg_NAME}.go PROPERTIES
       LABELS "docs;example;go" TIMEOUT 120
       # go run compiles: one at a time keeps the cache consistent and the

@@ -1,20 +1,27 @@
-# Builds and runs one of the consumer projects next to this script, the way a
+# Builds and runs the first program of README.md (examples/first/) the way a
 # user of gofer would. Run by the package.* tests in tests/CMakeLists.txt:
 #
 #   cmake -DMODE=find_package|add_subdirectory -DGOFER_SOURCE_DIR=...
-#         -DGOFER_BINARY_DIR=... -DGOFER_VERSION=x.y.z -DWORK_DIR=...
+#         -DGOFER_BINARY_DIR=... -DGOFER_VERSION=x.y.z -DWORK_DIR=... -DPYTHON=...
 #         [-DCONFIG=...] [-DGENERATOR=...] [-DCXX_COMPILER=...] [-DCXX_FLAGS=...]
 #         [-DGOFER_WERROR=ON] -P run_consumer.cmake
 #
+# The project is copied to WORK_DIR/first as it is, with one line added at
+# its end that includes consumer/targets.cmake (the package tests' own
+# programs), so that one build of gofer checks both.
 # find_package:     installs GOFER_BINARY_DIR into WORK_DIR/prefix and builds
-#                   find_package/ with CMAKE_PREFIX_PATH pointing there.
-# add_subdirectory: builds add_subdirectory/, which adds GOFER_SOURCE_DIR.
-# Either way gofer_consumer must run and print this build's version, and
-# gofer_fmt_consumer (gofer/fmt.hpp, with {fmt} linked by the consumer) must
-# print Go's text for a received duration.
+#                   the project with CMAKE_PREFIX_PATH pointing there (and no
+#                   third_party/gofer to fall back on).
+# add_subdirectory: links GOFER_SOURCE_DIR in as the project's
+#                   third_party/gofer, and keeps find_package(gofer) from
+#                   finding an installed one.
+# Either way `first` must print what its `Output:` comment says (checked by
+# tests/docs/run_example.py), gofer_consumer this build's version, and
+# gofer_fmt_consumer (gofer/fmt.hpp, with {fmt} linked by the consumer) Go's
+# text for a received duration.
 cmake_minimum_required(VERSION 3.25)
 
-foreach(_var IN ITEMS MODE GOFER_SOURCE_DIR GOFER_BINARY_DIR GOFER_VERSION WORK_DIR)
+foreach(_var IN ITEMS MODE GOFER_SOURCE_DIR GOFER_BINARY_DIR GOFER_VERSION WORK_DIR PYTHON)
   if(NOT DEFINED ${_var} OR "${${_var}}" STREQUAL "")
     message(FATAL_ERROR "run_consumer.cmake: -D${_var}=... is required")
   endif()
@@ -35,10 +42,15 @@ endfunction()
 
 # Start clean so that a stale install or cache cannot make the test pass.
 file(REMOVE_RECURSE "${WORK_DIR}")
+set(_source_dir "${WORK_DIR}/first")
 set(_build_dir "${WORK_DIR}/build")
+file(COPY "${GOFER_SOURCE_DIR}/examples/first/CMakeLists.txt"
+  "${GOFER_SOURCE_DIR}/examples/first/main.cpp" DESTINATION "${_source_dir}")
+file(APPEND "${_source_dir}/CMakeLists.txt"
+  "include(\"${CMAKE_CURRENT_LIST_DIR}/consumer/targets.cmake\")  # added by run_consumer.cmake\n")
 
 set(_configure_args
-  -S "${CMAKE_CURRENT_LIST_DIR}/${MODE}"
+  -S "${_source_dir}"
   -B "${_build_dir}"
   "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}")
 if(GENERATOR)
@@ -65,8 +77,10 @@ if(MODE STREQUAL "find_package")
     -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF
     "-DEXPECTED_GOFER_DIR=${_prefix}")
 else()
+  file(MAKE_DIRECTORY "${_source_dir}/third_party")
+  file(CREATE_LINK "${GOFER_SOURCE_DIR}" "${_source_dir}/third_party/gofer" SYMBOLIC)
   list(APPEND _configure_args
-    "-DGOFER_SOURCE_DIR=${GOFER_SOURCE_DIR}"
+    -DCMAKE_DISABLE_FIND_PACKAGE_gofer=ON
     "-DGOFER_WERROR=${GOFER_WERROR}")
 endif()
 
@@ -77,13 +91,24 @@ if(CONFIG)
 endif()
 run_step("build consumer" "${CMAKE_COMMAND}" ${_build_args})
 
-# Runs one of the consumer's programs; it must exit with 0 and print `expected`.
-function(run_program name expected)
-  # Multi-config generators put the program in a per-config folder.
+# The path of one of the project's programs: multi-config generators put it
+# in a per-config folder.
+function(program_path name out)
   set(_program "${_build_dir}/${name}")
   if(CONFIG AND NOT EXISTS "${_program}" AND NOT EXISTS "${_program}.exe")
     set(_program "${_build_dir}/${CONFIG}/${name}")
   endif()
+  set(${out} "${_program}" PARENT_SCOPE)
+endfunction()
+
+# The first program prints what its `Output:` comment says.
+program_path(first _first)
+run_step("run first" "${PYTHON}" "${GOFER_SOURCE_DIR}/tests/docs/run_example.py"
+  --source "${GOFER_SOURCE_DIR}/examples/first/main.cpp" -- "${_first}")
+
+# Runs one of the consumer's programs; it must exit with 0 and print `expected`.
+function(run_program name expected)
+  program_path(${name} _program)
   message(STATUS "[${MODE}] run ${name}")
   execute_process(COMMAND "${_program}"
     RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _err)

@@ -6,10 +6,13 @@ For each fenced block in README.md and docs/**/*.md, the block's lines
 contiguous, in a file of the repository, compared line by line with
 surrounding whitespace ignored:
 
-  ```cpp     from a C++ file under include/, lib/, demos/, tests/ or bench/
+  ```cpp     from a C++ file under include/, lib/, demos/, tests/, bench/ or
+             examples/
   ```go      from a Go file under docs/go/ or bench/go/
   ```python  from a Python file under docs/python/, bench/python/ or tests/
-  ```output  from the `Output:` comment of an example (see
+  ```cmake   from a CMakeLists.txt or *.cmake file under examples/, tests/cmake/
+             or cmake/
+  ```output  from the `Output:` (or `Stderr:`) comment of an example (see
              tests/docs/run_example.py), which a test checks against a real
              run: so a printed output in the docs is one a program printed
 
@@ -26,11 +29,13 @@ import sys
 from run_example import output_blocks  # the one parser of `Output:` comments
 
 SOURCES = {
-    "cpp": (("include", "lib", "demos", "tests", "bench"), (".hpp", ".cpp", ".h"), "// "),
+    "cpp": (("include", "lib", "demos", "tests", "bench", "examples"), (".hpp", ".cpp", ".h"),
+            "// "),
     "go": (("docs/go", "bench/go"), (".go",), "// "),
     "python": (("docs/python", "bench/python", "tests"), (".py",), "# "),
+    "cmake": (("examples", "tests/cmake", "cmake"), ("CMakeLists.txt", ".cmake"), "# "),
 }
-EXAMPLE_FOLDERS = ("demos", "docs/go", "docs/python")
+EXAMPLE_FOLDERS = ("demos", "docs/go", "docs/python", "examples")
 
 
 def blocks(markdown: str):
@@ -73,7 +78,7 @@ def main() -> int:
     for language, (folders, suffixes, _) in SOURCES.items():
         for folder in folders:
             for path in (root / folder).rglob("*"):
-                if path.suffix in suffixes and path.is_file():
+                if path.name.endswith(suffixes) and path.is_file():
                     sources[language][path] = read_lines(path)
     outputs = []
     for folder in EXAMPLE_FOLDERS:

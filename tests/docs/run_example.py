@@ -11,11 +11,18 @@ Python):
     // Output (varies, e.g. timings): run it, but do not compare
     // Output with --cleanup 4.5s:  what it prints given those arguments
                                     (checked by a run with --variant)
+    // Stderr:                      what it writes to standard error, where
+                                    `...` stands for any text (as doctest's
+                                    ELLIPSIS): a panic's stack, a path
 
 followed by one comment line per output line (the comment marker and one
 space are stripped; trailing spaces are ignored). The block ends at the first
-line that is not a comment. An optional `// Exit status: N` line anywhere in
-the file expects that status instead of 0 (a Go panic exits with 2).
+line that is not a comment. Standard error is checked only where a `Stderr:`
+block says what it holds. An optional `// Exit status: N` line anywhere in
+the file expects that status instead of 0 (a Go panic exits with 2). `go run`
+reports a program's non-zero status as its own status 1 and a last line
+`exit status N` on stderr; the program's N is what is compared then, and that
+line is not part of its stderr.
 
 Usage: run_example.py --source FILE [--variant ARGS] [--timeout SECONDS] -- COMMAND...
 The command runs with the current environment; the caller sets what it needs
@@ -29,14 +36,16 @@ import subprocess
 import sys
 
 HEADER = re.compile(
-    r"^(?://|#) ?(Output|Unordered output)(?: with (.+?))?( \(([^)]*)\))?:\s*$")
+    r"^(?://|#) ?(Output|Unordered output|Stderr)(?: with (.+?))?( \(([^)]*)\))?:\s*$")
 EXIT_STATUS = re.compile(r"^(?://|#) ?Exit status: (\d+)\s*$")
+GO_RUN_STATUS = re.compile(r"exit status (\d+)")
 
 
 def output_blocks(lines):
-    """Yields (header match, expected lines) for each `Output:` comment block
-    of a file's lines: the comment marker and one space stripped, trailing
-    spaces dropped. A block ends at the first line that is not a comment.
+    """Yields (header match, expected lines) for each `Output:` (or `Stderr:`)
+    comment block of a file's lines: the comment marker and one space
+    stripped, trailing spaces dropped. A block ends at the first line that is
+    not a comment, or that begins another block or is the `Exit status:` line.
     tests/docs/check_snippets.py reads the blocks through this too."""
     for index, line in enumerate(lines):
         match = HEADER.match(line.strip())
@@ -46,7 +55,7 @@ def output_blocks(lines):
         block = []
         for body in lines[index + 1:]:
             body = body.strip()
-            if not body.startswith(marker):
+            if not body.startswith(marker) or HEADER.match(body) or EXIT_STATUS.match(body):
                 break
             text = body[len(marker):]
             block.append((text[1:] if text.startswith(" ") else text).rstrip())
@@ -54,22 +63,38 @@ def output_blocks(lines):
 
 
 def expected_output(source: pathlib.Path, variant: str):
-    """Returns (lines, unordered, checked, exit status) from the comment
-    block for `variant` (the arguments it names; "" for the plain block)."""
+    """Returns (lines, unordered, checked, exit status, stderr lines or None)
+    from the comment blocks for `variant` (the arguments they name; "" for the
+    plain blocks)."""
     lines = source.read_text(encoding="utf-8").splitlines()
     status = 0
     for line in lines:
         match = EXIT_STATUS.match(line.strip())
         if match:
             status = int(match.group(1))
+    output, stderr = None, None
     for match, wanted in output_blocks(lines):
         if (match.group(2) or "") != variant:
             continue
-        unordered = match.group(1) == "Unordered output"
-        checked = not (match.group(4) and "varies" in match.group(4))
-        return wanted, unordered, checked, status
-    header = f"Output with {variant}:" if variant else "Output:"
-    raise SystemExit(f"{source}: no `{header}` comment; every example states its output")
+        if match.group(1) == "Stderr":
+            stderr = stderr if stderr is not None else wanted
+        elif output is None:
+            unordered = match.group(1) == "Unordered output"
+            checked = not (match.group(4) and "varies" in match.group(4))
+            output = wanted, unordered, checked
+    if output is None:
+        header = f"Output with {variant}:" if variant else "Output:"
+        raise SystemExit(f"{source}: no `{header}` comment; every example states its output")
+    return (*output, status, stderr)
+
+
+def matches_with_ellipsis(text: str, wanted) -> bool:
+    """True if `text` is the lines `wanted`, where each `...` stands for any
+    text, lines included (doctest's ELLIPSIS). Blank lines at the end of
+    either do not count."""
+    expected = "\n".join(wanted).rstrip("\n")
+    pattern = "(?s:.*?)".join(re.escape(part) for part in expected.split("..."))
+    return re.fullmatch(pattern, text.rstrip("\n")) is not None
 
 
 def main() -> int:
@@ -81,7 +106,8 @@ def main() -> int:
     parser.add_argument("command", nargs="+")
     args = parser.parse_args()
 
-    wanted, unordered, checked, want_status = expected_output(args.source, args.variant)
+    wanted, unordered, checked, want_status, want_stderr = expected_output(
+        args.source, args.variant)
     try:
         result = subprocess.run(args.command, capture_output=True, text=True,
                                 timeout=args.timeout)
@@ -92,13 +118,19 @@ def main() -> int:
         print(f"{args.source}: still running after {args.timeout:g} s")
         return 1
     got = [line.rstrip() for line in result.stdout.splitlines()]
+    status, stderr = result.returncode, [line.rstrip() for line in result.stderr.splitlines()]
+    go_run = pathlib.Path(args.command[0]).name == "go" and args.command[1:2] == ["run"]
+    if go_run and status == 1 and stderr and (match := GO_RUN_STATUS.fullmatch(stderr[-1])):
+        status, stderr = int(match.group(1)), stderr[:-1]
     problems = []
-    if result.returncode != want_status:
-        problems.append(f"exit status {result.returncode}, want {want_status}")
+    if status != want_status:
+        problems.append(f"exit status {status}, want {want_status}")
     if checked:
         same = sorted(got) == sorted(wanted) if unordered else got == wanted
         if not same:
             problems.append("output differs from the file's `Output:` comment")
+    if want_stderr is not None and not matches_with_ellipsis("\n".join(stderr), want_stderr):
+        problems.append("stderr differs from the file's `Stderr:` comment")
     if problems:
         print(f"{args.source}: " + "; ".join(problems))
         print("--- got (stdout):")
@@ -106,7 +138,10 @@ def main() -> int:
         print("--- want:")
         print("\n".join(wanted))
         print("--- stderr:")
-        print(result.stderr)
+        print("\n".join(stderr))
+        if want_stderr is not None:
+            print("--- want (stderr):")
+            print("\n".join(want_stderr))
         return 1
     print(f"{args.source}: ok ({len(got)} lines{'' if checked else ', not compared'})")
     return 0

@@ -1,6 +1,6 @@
-// The program both consumer projects build: if it compiles, links, runs a
-// goroutine that hands the version over a channel and prints it, then gofer's
-// headers, library and dependencies reached the user.
+// The program both package tests build (tests/cmake/run_consumer.cmake): if it
+// compiles, links, runs a goroutine that hands the version over a channel and
+// prints it, then gofer's headers, library and dependencies reached the user.
 #include <gofer/gofer.hpp>
 
 #include <cstdio>
