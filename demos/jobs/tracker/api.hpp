@@ -32,13 +32,13 @@ namespace tracker {
 
 struct api_options {
   // The bearer token every /api request must carry; empty: none needed.
-  std::string token;
+  std::string token{};
   // The largest body accepted (413 beyond); the server is given the same
   // limit, and json_error_body for its own 413.
   std::size_t max_body_bytes = 1 << 20;
   // The tracker's wall clock in Unix ms, for the pages' ages and durations;
   // system_clock when empty.
-  std::function<std::int64_t()> wall_clock_ms;
+  std::function<std::int64_t()> wall_clock_ms{};
 };
 
 // The whole site: API, pages, /healthz.

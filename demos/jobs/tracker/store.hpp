@@ -103,9 +103,9 @@ struct state_change {
 };
 
 struct store_options {
-  std::string path;  // the database file; created if missing
+  std::string path{};  // the database file; created if missing
   // --unhealthy-after and --lost-after.
-  health_rule health;
+  health_rule health{};
   // The interval a job is judged by before its start (and heartbeat_ms)
   // arrived: the agent's default --heartbeat.
   std::int64_t default_heartbeat_ms = 5000;

@@ -26,14 +26,14 @@ namespace tracker {
 struct server_options {
   std::string listen = "127.0.0.1:8080";
   std::string db_path = "gofer-tracker.db";
-  std::string token;  // empty: none needed
-  health_rule health;
+  std::string token{};  // empty: none needed
+  health_rule health{};
   gofer::duration check_every = std::chrono::seconds(1);
   // Where state changes and serve errors are reported (a log line); none
   // when empty.
-  std::function<void(const std::string&)> log;
+  std::function<void(const std::string&)> log{};
   // See api_options.
-  std::function<std::int64_t()> wall_clock_ms;
+  std::function<std::int64_t()> wall_clock_ms{};
 };
 
 namespace detail {
