@@ -100,7 +100,7 @@ table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #ddd; vertical-align: middle; }
 th { background: #f4f4f4; }
 code, pre { font: 13px ui-monospace, monospace; }
-td.command code { display: inline-block; max-width: 32em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+td.command code { display: inline-block; max-width: 36em; overflow-wrap: anywhere; }
 .badge { padding: 1px 6px; border-radius: 8px; font-size: 12px; background: #eee; }
 .state-running { background: #d4edff; } .state-succeeded { background: #d6f5d6; }
 .state-unhealthy { background: #fff1c2; } .state-lost { background: #ffd9b3; }
@@ -109,6 +109,7 @@ td.command code { display: inline-block; max-width: 32em; overflow: hidden; text
 svg.spark { vertical-align: middle; background: #fafafa; }
 svg.cpu polyline { stroke: #1f77b4; } svg.memory polyline { stroke: #9467bd; }
 .value { color: #555; font-size: 12px; }
+td.id, td.start, td.duration, td.heartbeat, td.cpu, td.memory { white-space: nowrap; }
 pre#output { background: #f8f8f8; padding: 8px; white-space: pre-wrap; }
 pre#output .stderr { color: #b00; }
 dl { display: grid; grid-template-columns: max-content auto; gap: 2px 12px; }
@@ -255,8 +256,7 @@ std::string render_jobs_table(const std::vector<job_row>& jobs, std::int64_t now
             (job.cancel_requested && !job.finish ? " (cancelling)" : "") + "</span></td>";
     html += "<td class=\"command\">";
     if (job.command) {
-      const std::string line = html_escape(command_line(*job.command));
-      html += "<code title=\"" + line + "\">" + line + "</code>";
+      html += "<code>" + html_escape(command_line(*job.command)) + "</code>";
     } else {
       html += "<em>unknown until its start arrives</em>";
     }

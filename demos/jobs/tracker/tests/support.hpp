@@ -82,14 +82,15 @@ inline std::string output_event(std::int64_t seq, const std::string& stream,
 }
 
 inline std::string finish_event(std::int64_t seq, const std::string& outcome,
-                                std::int64_t exit_code, std::int64_t time_ms = 9000) {
+                                std::int64_t exit_code, std::int64_t time_ms = 9000,
+                                std::int64_t wall_ms = 8000) {
   return json::serialize(json::object{{"seq", seq},
                                       {"type", "finish"},
                                       {"time_ms", time_ms},
                                       {"outcome", outcome},
                                       {"exit_code", exit_code},
                                       {"signal", nullptr},
-                                      {"wall_ms", 8000},
+                                      {"wall_ms", wall_ms},
                                       {"user_cpu_ms", 120},
                                       {"system_cpu_ms", 30},
                                       {"max_rss_bytes", 5 << 20},
