@@ -84,21 +84,30 @@ void run_agent(const options& opts, const std::string& job_id, gofer::time_point
     const gofer::time_point sent = gofer::now();
     auto [response, err] = client.send(gofer::background(), request);
     if (err || response.status_code != 200) {
-      ++result.errors;
+      if (result.errors++ == 0) {  // the first of each agent, to see why
+        std::fprintf(stderr, "%s%s: %s\n", base.c_str(), type,
+                     err ? err.message().c_str() : response.status.c_str());
+        if (!err) std::fprintf(stderr, "%s", response.body.c_str());
+      }
       return;
     }
     result.latencies.push_back(gofer::since(sent));
   };
 
   gofer::sleep(first_delay);  // agents spread over one interval, not all at once
-  post("start",
-       event(++seq, "start",
-             {{"command", json::array{"sleep", "3600"}},
-              {"pid", 10000},
-              {"heartbeat_ms",
-               std::chrono::duration_cast<std::chrono::milliseconds>(opts.heartbeat).count()},
-              {"agent", "gofer"},
-              {"host", "load"}}));
+  // Back to back (--heartbeat 0s), an agent still claims a real interval:
+  // 1 s, so that the tracker's health rule judges it as it would a real one.
+  const std::int64_t heartbeat_ms =
+      opts.heartbeat > gofer::duration::zero()
+          ? std::max<std::int64_t>(
+                1, std::chrono::duration_cast<std::chrono::milliseconds>(opts.heartbeat).count())
+          : 1000;
+  post("start", event(++seq, "start",
+                      {{"command", json::array{"sleep", "3600"}},
+                       {"pid", 10000},
+                       {"heartbeat_ms", heartbeat_ms},
+                       {"agent", "gofer"},
+                       {"host", "load"}}));
   const std::string output_b64 = "aGVsbG8sIHRyYWNrZXIK";  // "hello, tracker\n"
   int beats = 0;
   while (gofer::now() < deadline) {
@@ -192,6 +201,15 @@ int run(options opts) {
     errors += r.errors;
   }
   std::sort(all.begin(), all.end());
+  // Fairness: how many events the least and the most served agents got
+  // through, and how long the slowest first request (connect included) took.
+  std::size_t fewest = all.size(), most = 0;
+  gofer::duration slowest_first{};
+  for (const agent_result& r : results) {
+    fewest = std::min(fewest, r.latencies.size());
+    most = std::max(most, r.latencies.size());
+    if (!r.latencies.empty()) slowest_first = std::max(slowest_first, r.latencies.front());
+  }
   auto percentile = [&all](double p) {
     return all.empty() ? gofer::duration::zero()
                        : all[std::min(all.size() - 1, std::size_t(p * double(all.size())))];
@@ -204,6 +222,8 @@ int run(options opts) {
               double(all.size()) / std::chrono::duration<double>(elapsed).count(), errors);
   std::printf("latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", ms(percentile(0.50)),
               ms(percentile(0.99)), all.empty() ? 0.0 : ms(all.back()));
+  std::printf("per agent: %zu to %zu events; slowest first request %.2f ms\n", fewest, most,
+              ms(slowest_first));
 
   int status = errors == 0 && !all.empty() ? 0 : 1;
   if (tracker) {
