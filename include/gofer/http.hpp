@@ -84,6 +84,8 @@
 //     connection: a pool belongs to one gofer::run, and these functions
 //     have none to keep it in. Make an http::client for keep-alive.
 //   - The client follows no redirects (Go's follows up to 10).
+//   - server_options::error_body_for sets the body of the server's own
+//     400, 413 and 431 answers (an API's JSON); Go's are fixed plain text.
 #pragma once
 
 #include <cstddef>
