@@ -654,9 +654,17 @@ read_outcome classify(const boost::system::error_code& ec) {
 }
 
 // Go's answer to a request it could not read, then a close: the exact bytes
-// of net/http's server.go ("HTTP/1.1 " + publicErr + errorHeaders + publicErr).
-std::string error_response(int status) {
+// of net/http's server.go ("HTTP/1.1 " + publicErr + errorHeaders + publicErr),
+// unless server_options::error_body_for gives a body of its own (then with
+// its Content-Length, since it need not be one line of text).
+std::string error_response(const server_options& opts, int status) {
   const std::string public_err = std::to_string(status) + " " + status_text(status);
+  if (opts.error_body_for) {
+    const error_body custom = opts.error_body_for(status);
+    return "HTTP/1.1 " + public_err + "\r\nContent-Type: " + custom.content_type +
+           "\r\nContent-Length: " + std::to_string(custom.body.size()) +
+           "\r\nConnection: close\r\n\r\n" + custom.body;
+  }
   return "HTTP/1.1 " + public_err +
          "\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n" + public_err;
 }
@@ -803,7 +811,7 @@ void serve_conn(const std::shared_ptr<detail::server_state>& state, const net::c
                          : outcome == read_outcome::body_too_large ? status_request_entity_too_large
                                                                    : status_bad_request;
       c.set_write_deadline(gofer::now() + std::chrono::seconds(1));
-      c.write(error_response(status));
+      c.write(error_response(opts, status));
       graceful_close = true;
       break;
     }
@@ -826,7 +834,7 @@ void serve_conn(const std::shared_ptr<detail::server_state>& state, const net::c
     const auto question = target.find('?');
     std::optional<std::string> path = unescape(target.substr(0, question), false);
     if (!path || path->empty() || (path->front() != '/' && *path != "*")) {
-      c.write(error_response(status_bad_request));
+      c.write(error_response(opts, status_bad_request));
       graceful_close = true;
       break;
     }

@@ -45,6 +45,8 @@
 //   body over max_body_bytes     | 413 Request Entity Too Large; closes
 //   incomplete, then EOF/timeout | nothing; closes (Go closes silently too)
 //   handler throws               | 500 if nothing was sent yet, logs; closes
+// The 400, 431 and 413 carry Go's plain text ("413 Request Entity Too
+// Large"), or what server_options::error_body_for makes.
 //
 // Timeouts (zero: none, Go's defaults), each only a deadline on the
 // connection's socket:
@@ -82,6 +84,8 @@
 //     connection: a pool belongs to one gofer::run, and these functions
 //     have none to keep it in. Make an http::client for keep-alive.
 //   - The client follows no redirects (Go's follows up to 10).
+//   - server_options::error_body_for sets the body of the server's own
+//     400, 413 and 431 answers (an API's JSON); Go's are fixed plain text.
 #pragma once
 
 #include <cstddef>
@@ -118,13 +122,16 @@ inline std::error_code make_error_code(errc e) noexcept {
 inline constexpr int status_continue = 100;
 inline constexpr int status_ok = 200;
 inline constexpr int status_created = 201;
+inline constexpr int status_accepted = 202;
 inline constexpr int status_no_content = 204;
 inline constexpr int status_moved_permanently = 301;
 inline constexpr int status_found = 302;
 inline constexpr int status_not_modified = 304;
 inline constexpr int status_bad_request = 400;
+inline constexpr int status_unauthorized = 401;
 inline constexpr int status_not_found = 404;
 inline constexpr int status_method_not_allowed = 405;
+inline constexpr int status_conflict = 409;
 inline constexpr int status_request_entity_too_large = 413;
 inline constexpr int status_request_header_fields_too_large = 431;
 inline constexpr int status_internal_server_error = 500;
@@ -251,6 +258,12 @@ class serve_mux {
   std::shared_ptr<detail::mux_state> state_;
 };
 
+// What server_options::error_body_for returns.
+struct error_body {
+  std::string content_type;  // "application/json"
+  std::string body;
+};
+
 struct server_options {
   duration read_header_timeout{};
   duration read_timeout{};
@@ -261,6 +274,13 @@ struct server_options {
   // Where the server reports a handler that threw (Go: ErrorLog); stderr
   // when empty.
   std::function<void(std::string_view)> error_log{};
+  // The body of the answers the server makes by itself, to a request it
+  // cannot pass to the handler (the 400, 413 and 431 of the table at the
+  // top): given the status, what to send instead of Go's plain text ("413
+  // Request Entity Too Large"), so that an API can answer in its own format
+  // (JSON) even then. The connection is closed after it either way. Not
+  // Go's: net/http's answers are fixed.
+  std::function<error_body(int status_code)> error_body_for{};
 };
 
 // Go: http.Server. A handle: copies share one server (serve in one

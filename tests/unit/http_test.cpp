@@ -327,6 +327,34 @@ TEST_CASE("a malformed request gets a 4xx and a close; the next connection is se
   });
 }
 
+TEST_CASE("error_body_for: the server's own 413 and 400 carry the body it makes") {
+  for_each_scheduler([](const gofer::run_options& options) {
+    gofer::run(
+        [] {
+          test_server t = start(hello, {.max_body_bytes = 64, .error_body_for = [](int status) {
+                                          return http::error_body{
+                                              "application/json",
+                                              "{\"error\": \"" + std::to_string(status) + "\"}"};
+                                        }});
+          const std::string too_large = raw_exchange(
+              t.addr, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nbbbb");
+          CHECK(too_large.starts_with("HTTP/1.1 413 Request Entity Too Large\r\n"));
+          CHECK(too_large.find("Content-Type: application/json\r\n") != std::string::npos);
+          CHECK(too_large.find("Content-Length: 16\r\n") != std::string::npos);
+          CHECK(too_large.find("Connection: close\r\n") != std::string::npos);
+          CHECK(too_large.ends_with("\r\n\r\n{\"error\": \"413\"}"));
+          const std::string bad = raw_exchange(t.addr, "GARBAGE\r\n\r\n");
+          CHECK(bad.starts_with("HTTP/1.1 400 Bad Request\r\n"));
+          CHECK(bad.ends_with("\r\n\r\n{\"error\": \"400\"}"));
+          auto [resp, err] = http::get(t.url + "/");  // and the server goes on
+          REQUIRE_FALSE(err);
+          CHECK(resp.body == "hello, world");
+          stop(t);
+        },
+        options);
+  });
+}
+
 TEST_CASE("slowloris: a client slower than read_header_timeout is closed; others are served") {
   for_each_scheduler([](const gofer::run_options& options) {
     gofer::run(
