@@ -359,8 +359,23 @@ result<conn> accept_one(detail::listener_state& s, const context* caller) {
   {
     std::unique_lock lock{s.mutex};
     if (s.closed) return {{}, errc::closed};
-    const use_go_t token = caller != nullptr ? use_go(*caller)[ec] : use_go[ec];
-    accepted.emplace(s.acceptor.async_accept(token.unlocking_after_start(lock)));
+    // Go's accept: the system call first, and wait in the poller only when
+    // no connection is queued (EAGAIN). Asio's async_accept also tries at
+    // once, but hands its result to a completion that only runs at the next
+    // poll: an accept loop then took one connection per scheduling round,
+    // and under load (1,000 busy keep-alive connections, bench/
+    // tracker_load) a new client waited up to 11 s for its first request.
+    // The acceptor is in user non-blocking mode (listen), so this returns
+    // would_block instead of waiting.
+    generic_socket ready = s.acceptor.accept(ec);
+    if (!ec) {
+      accepted.emplace(std::move(ready));
+    } else if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again ||
+               ec == boost::asio::error::connection_aborted) {
+      ec.clear();  // none queued (or one gone already, which Go skips too): wait
+      const use_go_t token = caller != nullptr ? use_go(*caller)[ec] : use_go[ec];
+      accepted.emplace(s.acceptor.async_accept(token.unlocking_after_start(lock)));
+    }
   }
   if (ec) {
     bool closed = false;
@@ -509,6 +524,7 @@ result<listener> listen(std::string_view network, std::string_view address) {
     acceptor.open(boost::asio::generic::stream_protocol(AF_UNIX, 0), ec);
     if (!ec) acceptor.bind(endpoint, ec);
     if (!ec) acceptor.listen(boost::asio::socket_base::max_listen_connections, ec);
+    if (!ec) acceptor.non_blocking(true, ec);  // for accept_one's first try
     if (ec) return {{}, ec};
     return {detail_access::make_listener(std::make_shared<detail::listener_state>(
                 std::move(acceptor), std::string(address), std::string(address))),
@@ -539,6 +555,7 @@ result<listener> listen(std::string_view network, std::string_view address) {
   }
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(boost::asio::socket_base::max_listen_connections, ec);
+  if (!ec) acceptor.non_blocking(true, ec);  // for accept_one's first try
   if (ec) return {{}, ec};
   tcp::endpoint bound;
   {
