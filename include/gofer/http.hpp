@@ -126,6 +126,7 @@ inline constexpr int status_accepted = 202;
 inline constexpr int status_no_content = 204;
 inline constexpr int status_moved_permanently = 301;
 inline constexpr int status_found = 302;
+inline constexpr int status_see_other = 303;
 inline constexpr int status_not_modified = 304;
 inline constexpr int status_bad_request = 400;
 inline constexpr int status_unauthorized = 401;

@@ -243,20 +243,64 @@ struct site {
     write_json(w, http::status_ok, json::object{{"ok", true}});
   }
 
-  // Every /api request carries the token when one is set; the pages and
-  // /healthz do not (a browser has no bearer token to send).
+  // With a token set, everything but /healthz needs it: the API as a
+  // bearer token, the pages too, since they show command lines and output.
+  // A browser has no bearer token to send, so a page also accepts the
+  // token in a cookie, which visiting any page with ?token=TOKEN sets
+  // (HttpOnly, SameSite=Strict; then a redirect drops it from the address
+  // bar). The page's own refresh (fetch) sends the cookie along.
   bool authorized(http::response_writer& w, const http::request& r) const {
-    if (options.token.empty() || !r.path().starts_with("/api/")) return true;
+    if (options.token.empty() || r.path() == "/healthz") return true;
     const std::string header = r.header().get("Authorization");
     constexpr std::string_view scheme = "Bearer ";
     if (header.size() > scheme.size() && header.starts_with(scheme) &&
         same_token(std::string_view(header).substr(scheme.size()), options.token)) {
       return true;
     }
+    const bool page = !r.path().starts_with("/api/");
+    if (page) {
+      if (same_token(cookie_of(r, token_cookie), options.token) &&
+          !cookie_of(r, token_cookie).empty()) {
+        return true;
+      }
+      const std::string given = r.query("token");
+      if (!given.empty() && same_token(given, options.token)) {
+        w.header().set("Set-Cookie", std::string(token_cookie) + "=" + options.token +
+                                         "; Path=/; HttpOnly; SameSite=Strict");
+        w.header().set("Location", r.path());
+        w.write_header(http::status_see_other);
+        return false;
+      }
+      w.header().set("Content-Type", "text/html; charset=utf-8");
+      w.write_header(http::status_unauthorized);
+      w.write(
+          "<!doctype html><title>gofer-tracker</title><p>This tracker needs its token: "
+          "open this page once as <code>/?token=TOKEN</code>.</p>\n");
+      return false;
+    }
     w.header().set("WWW-Authenticate", "Bearer");
     write_error(w, http::status_unauthorized,
                 header.empty() ? "missing bearer token" : "wrong bearer token");
     return false;
+  }
+
+  static constexpr std::string_view token_cookie = "gofer_tracker_token";
+
+  // The value of cookie `name` in the request's Cookie header, or "".
+  static std::string cookie_of(const http::request& r, std::string_view name) {
+    const std::string cookies = r.header().get("Cookie");
+    std::string_view rest = cookies;
+    while (!rest.empty()) {
+      const std::size_t end = rest.find(';');
+      std::string_view pair = rest.substr(0, end);
+      rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+      while (!pair.empty() && pair.front() == ' ')
+        pair.remove_prefix(1);
+      if (pair.size() > name.size() && pair.starts_with(name) && pair[name.size()] == '=') {
+        return std::string(pair.substr(name.size() + 1));
+      }
+    }
+    return {};
   }
 };
 

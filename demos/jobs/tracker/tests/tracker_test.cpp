@@ -312,7 +312,7 @@ TEST_CASE("a body over 1 MiB is a JSON 413, and the server keeps serving") {
   });
 }
 
-TEST_CASE("with a token, every /api request needs it; the pages do not") {
+TEST_CASE("with a token, every request but /healthz needs it; a page takes it as a cookie") {
   gofer::run([] {
     running_tracker t{{.token = "s3cret"}};
     auto& api = t.client();
@@ -327,8 +327,32 @@ TEST_CASE("with a token, every /api request needs it; the pages do not") {
           api.send("POST", "/api/jobs/job/heartbeat", heartbeat_event(2, 1, 1, 1), token), 401);
       check_json_error(api.send("GET", "/api/nothing", "", token), 401);
       CHECK(api.send("GET", "/healthz", "", token).status_code == 200);
-      CHECK(api.send("GET", "/", "", token).status_code == 200);
+      CHECK(api.send("GET", "/", "", token).status_code == 401);
+      CHECK(api.send("GET", "/jobs/job", "", token).status_code == 401);
     }
+    // A browser: ?token= sets the cookie and redirects; the cookie then opens
+    // every page, and a wrong one opens none.
+    CHECK(api.send("GET", "/?token=s3cre", "", &none).status_code == 401);
+    const http::response opened = api.send("GET", "/jobs/job?token=s3cret", "", &none);
+    CHECK(opened.status_code == 303);
+    CHECK(opened.header.get("Location") == "/jobs/job");
+    const std::string cookie = opened.header.get("Set-Cookie");
+    CHECK(cookie.starts_with("gofer_tracker_token=s3cret;"));
+    CHECK(cookie.find("HttpOnly") != std::string::npos);
+    http::client browser;
+    for (const auto& [value, status] :
+         {std::pair{"other=1; gofer_tracker_token=s3cret", 200},
+          std::pair{"gofer_tracker_token=s3cre", 401}, std::pair{"gofer_tracker_token=", 401}}) {
+      CAPTURE(value);
+      http::client_request request;
+      request.method = "GET";
+      request.url = t.server().url() + "/";
+      request.header.set("Cookie", value);
+      auto [response, err] = browser.send(gofer::background(), request);
+      REQUIRE_FALSE(err);
+      CHECK(response.status_code == status);
+    }
+    browser.close_idle_connections();
     CHECK(api.job("job").at("events") == 1);  // the unauthorized heartbeat was not stored
     CHECK(api.get("/api/jobs").status_code == 200);
     t.stop();
