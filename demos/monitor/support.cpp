@@ -285,13 +285,21 @@ void timeline::write_svg(const std::string& path, const std::string& title) cons
     for (const event& e : events) {
       if (e.lane == lane && e.what == kind::stopped) stopped_at = std::min(stopped_at, e.at);
     }
-    const double line_end =
-        stopped_at == gofer::duration::max() ? left + plot_width : x(stopped_at);
+    // Solid while the goroutine runs: up to its return, or to the program's
+    // last event (its exit) for one still running then, which goes on as a
+    // dashed line to the edge. (The first version dashed such a lane from
+    // t = 0, as if it had not been running all along.)
+    const bool still_running = stopped_at == gofer::duration::max();
+    const double solid_end = still_running ? x_seconds(end) : x(stopped_at);
     svg << "<text x=\"" << number(left - 12) << "\" y=\"" << number(y(lane) + 5)
         << "\" text-anchor=\"end\">" << escaped(lanes_[lane]) << "</text>\n"
         << "<line x1=\"" << number(left) << "\" y1=\"" << number(y(lane)) << "\" x2=\""
-        << number(line_end) << "\" y2=\"" << number(y(lane)) << "\" stroke=\"#888\""
-        << (stopped_at == gofer::duration::max() ? " stroke-dasharray=\"6 4\"" : "") << "/>\n";
+        << number(solid_end) << "\" y2=\"" << number(y(lane)) << "\" stroke=\"#888\"/>\n";
+    if (still_running) {
+      svg << "<line x1=\"" << number(solid_end) << "\" y1=\"" << number(y(lane)) << "\" x2=\""
+          << number(left + plot_width) << "\" y2=\"" << number(y(lane))
+          << "\" stroke=\"#888\" stroke-dasharray=\"6 4\"/>\n";
+    }
   }
   for (const event& e : events) {
     const std::string cx = number(x(e.at)), cy = number(y(e.lane));
