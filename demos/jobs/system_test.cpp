@@ -42,6 +42,8 @@
 #include <utility>
 #include <vector>
 
+#include "../../tests/support/temp_dir.hpp"
+
 using namespace std::chrono_literals;
 namespace exec = gofer::exec;
 namespace fs = std::filesystem;
@@ -53,25 +55,7 @@ namespace {
 const std::string tracker_program = GOFER_TRACKER_PROGRAM;  // CMake passes both
 const std::string agent_program = GOFER_AGENT_PROGRAM;
 
-// A fresh directory, removed with what it holds.
-class temp_dir {
- public:
-  temp_dir() {
-    std::string pattern = (fs::temp_directory_path() / "gofer-jobs-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~temp_dir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
+using gofer_test::temp_dir;
 
 // A port free on 127.0.0.1 now: a tracker restarted on the same address must
 // be found again by the agents that know its URL.

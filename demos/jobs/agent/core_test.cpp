@@ -13,11 +13,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <system_error>
 
+#include "../../../tests/support/temp_dir.hpp"
 #include "backoff.hpp"
 #include "event.hpp"
 #include "outbox.hpp"
@@ -29,24 +29,7 @@ namespace json = boost::json;
 
 namespace {
 
-// A fresh directory under the system's temporary one, removed at the end.
-class temporary_dir {
- public:
-  temporary_dir() {
-    std::random_device random;
-    path_ = fs::temp_directory_path() /
-            ("gofer-agent-test-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
-    fs::create_directories(path_);
-  }
-  ~temporary_dir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using gofer_test::temp_dir;
 
 std::string read_file(const fs::path& path) {
   std::ifstream file(path, std::ios::binary);
@@ -209,7 +192,7 @@ TEST_CASE("an outbox numbers events from 1 and gives them up oldest first") {
 }
 
 TEST_CASE("a reopened spool sends again what was not acknowledged and continues the seq") {
-  temporary_dir dir;
+  temp_dir dir;
   {
     agent::outbox box;
     REQUIRE_FALSE(box.open_spool(dir.path(), "job-1"));
@@ -234,7 +217,7 @@ TEST_CASE("a reopened spool sends again what was not acknowledged and continues 
 }
 
 TEST_CASE("a line torn by a kill mid-write is cut off, and what follows starts on its own line") {
-  temporary_dir dir;
+  temp_dir dir;
   const fs::path spool = dir.path() / "job-2.spool";
   {
     agent::outbox box;
@@ -274,7 +257,7 @@ TEST_CASE("a line torn by a kill mid-write is cut off, and what follows starts o
 }
 
 TEST_CASE("a malformed line in the middle of a spool is skipped and counted") {
-  temporary_dir dir;
+  temp_dir dir;
   const fs::path spool = dir.path() / "job-3.spool";
   append_file(spool, json::serialize(json::object{{"seq", 1}, {"type", "heartbeat"}}) + "\n");
   append_file(spool, "not json\n");
@@ -287,7 +270,7 @@ TEST_CASE("a malformed line in the middle of a spool is skipped and counted") {
 }
 
 TEST_CASE("the spool is removed once the finish is recorded and everything acknowledged") {
-  temporary_dir dir;
+  temp_dir dir;
   const fs::path spool = dir.path() / "job-4.spool";
   agent::outbox box;
   REQUIRE_FALSE(box.open_spool(dir.path(), "job-4"));
@@ -310,7 +293,7 @@ TEST_CASE("the spool is removed once the finish is recorded and everything ackno
 }
 
 TEST_CASE("a reopened spool that holds the finish says so, and removes itself once all is acked") {
-  temporary_dir dir;
+  temp_dir dir;
   {
     agent::outbox box;
     REQUIRE_FALSE(box.open_spool(dir.path(), "job-5"));
@@ -330,7 +313,7 @@ TEST_CASE("a reopened spool that holds the finish says so, and removes itself on
 }
 
 TEST_CASE("a spool that cannot be made is an error, and the outbox stays in memory") {
-  temporary_dir dir;
+  temp_dir dir;
   append_file(dir.path() / "file", "x");
   agent::outbox box;
   CHECK(box.open_spool(dir.path() / "file" / "below", "job"));

@@ -32,13 +32,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <random>
 #include <set>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "../../../tests/support/temp_dir.hpp"
 #include "event.hpp"
 
 using namespace std::chrono_literals;
@@ -295,23 +295,7 @@ void run_test(F body) {
   CHECK(open_descriptors() == before);
 }
 
-class temporary_dir {
- public:
-  temporary_dir() {
-    std::random_device random;
-    path_ = fs::temp_directory_path() /
-            ("gofer-agent-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
-    fs::create_directories(path_);
-  }
-  ~temporary_dir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using gofer_test::temp_dir;
 
 // Polls `ready` until it holds: a bounded wait for a thing, not a timing.
 template <class F>
@@ -327,7 +311,7 @@ bool eventually(F ready) {
 
 TEST_CASE("a job that succeeds: output through and to the tracker, heartbeats, finish") {
   run_test([](fake_tracker& tracker) {
-    temporary_dir dir;
+    temp_dir dir;
     const fs::path go_on = dir.path() / "go-on";
     const std::string job = unique_job("succeeds");
     // The job waits until the tracker has a heartbeat, so that one is sure
@@ -467,7 +451,7 @@ TEST_CASE("answers lost after the tracker stored: re-sent, stored once, nothing 
 
 TEST_CASE("the agent SIGKILLed mid-job and restarted with its spool: nothing lost or duplicated") {
   run_test([](fake_tracker& tracker) {
-    temporary_dir spool;
+    temp_dir spool;
     const std::string job = unique_job("agent-restarted");
     const std::vector<std::string> args = agent_args(
         tracker, job, {"--spool", spool.path().string()}, {"sh", "-c", "echo before; sleep 30"});
@@ -507,7 +491,7 @@ TEST_CASE("the agent SIGKILLed mid-job and restarted with its spool: nothing los
 
 TEST_CASE("an agent killed after its job finished delivers on restart, and never reruns the job") {
   run_test([](fake_tracker& tracker) {
-    temporary_dir spool, work;
+    temp_dir spool, work;
     const fs::path runs = work.path() / "runs";
     const std::string job = unique_job("finished-then-killed");
     const std::vector<std::string> args =

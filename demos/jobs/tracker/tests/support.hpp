@@ -5,8 +5,6 @@
 
 #include <doctest/doctest.h>
 
-#include <stdlib.h>
-
 #include <boost/json.hpp>
 #include <gofer/context.hpp>
 #include <gofer/http.hpp>
@@ -14,11 +12,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <vector>
 
+#include "../../../../tests/support/temp_dir.hpp"
 #include "events.hpp"
 #include "tracker.hpp"
 
@@ -26,28 +24,7 @@ namespace tracker_test {
 
 namespace json = boost::json;
 
-// A fresh directory under $TMPDIR (or /tmp), removed with everything in it.
-class temp_dir {
- public:
-  temp_dir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern =
-        std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/gofer-tracker-XXXXXX";
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  ~temp_dir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::filesystem::path& path() const noexcept { return path_; }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using gofer_test::temp_dir;
 
 // The events of docs/design/jobs.md, as JSON text.
 inline std::string start_event(std::int64_t seq, const std::vector<std::string>& command,
