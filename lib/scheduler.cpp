@@ -520,11 +520,12 @@ void gofer_algorithm::suspend_until(
   }
   auto& idle = pool_->idle_;
   const bool timed = boost_deadline != std::chrono::steady_clock::time_point::max();
-  // Every worker idle with a goroutine waiting on I/O is not a deadlock:
-  // all_asleep says so (io_pending), and one idle worker waits in the
-  // poller, which the completion wakes.
-  if (idle.size() + 1 == pool_->size() && pool_->timed_idle_ == 0 && !timed &&
-      pool_->poller_ != nullptr) {
+  // Are we the last worker to run out of work, with no parked one notified
+  // or waiting with a deadline of its own? (Every worker idle with a
+  // goroutine waiting on I/O is not a deadlock: all_asleep says so
+  // (io_pending), and one idle worker waits in the poller.)
+  const bool last_to_idle = idle.size() + 1 == pool_->size() && pool_->timed_idle_ == 0 && !timed;
+  if (last_to_idle && pool_->poller_ != nullptr) {
     // Every other worker is idle, but one of them is the poller, which is
     // not asleep: a completion wakes it by itself, and it may be running
     // the goroutine it readied by the time we would look (Go's checkdead
@@ -538,14 +539,14 @@ void gofer_algorithm::suspend_until(
     // wake it. It needs the pool's mutex to leave suspend_until, which we
     // hold until we are in the idle list: it then finds us idle there.
     if (!pool_->hooks().io_needs_poller()) pool_->poller_->notify_locked();
-  } else if (idle.size() + 1 == pool_->size() && pool_->timed_idle_ == 0 && !timed) {
-    // We are the last worker to run out of work, no parked one has been
-    // notified, and none polls: every goroutine is blocked.
+  } else if (last_to_idle) {
+    // And none polls: every goroutine is blocked, unless one waits on I/O.
     pool_lock.unlock();
-    // The poller counts as idle while it runs I/O completions, which may
-    // ready goroutines (into its runnext) right now. A completion readies
-    // its goroutine before it stops counting as pending I/O, so reading
-    // "no I/O pending" first, then finding no work anywhere, is safe.
+    // No worker runs completions now (all others are parked, none polls),
+    // but a thread outside the workers may (io_service::run_until). A completion
+    // readies its goroutine before it stops counting as pending I/O, so
+    // reading "no I/O pending" first, then finding no work anywhere, is
+    // safe.
     if (pool_->hooks().io_pending()) {
       // Not asleep: we wait in the poller below (or another worker does).
     } else if (any_work_anywhere() || runnext_elsewhere()) {
