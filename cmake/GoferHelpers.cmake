@@ -22,6 +22,41 @@ function(gofer_set_target_options target)
   set_target_properties(${target} PROPERTIES CXX_EXTENSIONS OFF)
 endfunction()
 
+# gofer_use_pch(<target> test|demo)
+#
+# Makes <target> reuse the precompiled header of its kind (if
+# GOFER_PRECOMPILE_HEADERS is on): `test` is <gofer/gofer.hpp> and doctest,
+# `demo` is <gofer/gofer.hpp>, <gofer/fmt.hpp> and {fmt}. Each kind's header
+# is built once, by an object library of no code (gofer_pch_<kind>) that has
+# the flags every target of the kind has; a reusing target must link nothing
+# that changes those flags in a way the header depends on, or GCC rejects the
+# header (-Winvalid-pch, an error with GOFER_WERROR) instead of compiling
+# something different. The headers are only ones each program includes
+# anyway, so a file that forgets an include still fails to compile.
+function(gofer_use_pch target kind)
+  if(NOT GOFER_PRECOMPILE_HEADERS)
+    return()
+  endif()
+  set(origin gofer_pch_${kind})
+  if(NOT TARGET ${origin})
+    set(source ${PROJECT_BINARY_DIR}/gofer_pch/${kind}.cpp)
+    file(WRITE ${source} "// The precompiled header's origin (gofer_use_pch); no code.\n")
+    add_library(${origin} OBJECT ${source})
+    gofer_set_target_options(${origin})
+    if(kind STREQUAL "test")
+      target_link_libraries(${origin} PRIVATE gofer::gofer doctest::doctest)
+      target_precompile_headers(${origin} PRIVATE <doctest/doctest.h> <gofer/gofer.hpp>)
+    elseif(kind STREQUAL "demo")
+      target_link_libraries(${origin} PRIVATE gofer::gofer fmt::fmt)
+      target_precompile_headers(${origin} PRIVATE <fmt/format.h> <gofer/gofer.hpp>
+        <gofer/fmt.hpp>)
+    else()
+      message(FATAL_ERROR "gofer_use_pch: no precompiled header of kind ${kind}")
+    endif()
+  endif()
+  target_precompile_headers(${target} REUSE_FROM ${origin})
+endfunction()
+
 # gofer_add_test(NAME chan_test SOURCES unit/chan_test.cpp LABELS unit [TIMEOUT 300]
 #                [LIBRARIES fmt::fmt])
 #
@@ -45,6 +80,9 @@ function(gofer_add_test)
   add_executable(${arg_NAME} ${arg_SOURCES})
   target_link_libraries(${arg_NAME} PRIVATE gofer::gofer gofer_doctest_main ${arg_LIBRARIES})
   gofer_set_target_options(${arg_NAME})
+  if(NOT arg_LIBRARIES)
+    gofer_use_pch(${arg_NAME} test)
+  endif()
 
   add_test(NAME ${arg_NAME} COMMAND ${arg_NAME})
   set_tests_properties(${arg_NAME} PROPERTIES TIMEOUT ${arg_TIMEOUT})
@@ -97,6 +135,7 @@ function(gofer_add_demo)
   add_executable(${target} ${arg_SOURCES})
   target_link_libraries(${target} PRIVATE gofer::gofer fmt::fmt)
   gofer_set_target_options(${target})
+  gofer_use_pch(${target} demo)
   set_target_properties(${target} PROPERTIES
     OUTPUT_NAME ${arg_NAME}
     RUNTIME_OUTPUT_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}/${arg_NAME}")
