@@ -156,11 +156,13 @@ function(gofer_add_bench)
   gofer_set_target_options(${arg_NAME})
 endfunction()
 
-# gofer_add_example(NAME channels_unbuffered SOURCES 02_channels/unbuffered.cpp
+# gofer_add_example(NAME channels_handoff SOURCES 02_channels/handoff/handoff.cpp
 #                   [GO <file>] [PYTHON <file>] [ARGS <args>...])
 #
 # A teaching example or demo: the C++ program (built as gofer_add_demo does),
-# and optionally the same program in Go and in Python. Each file ends with an
+# and optionally the same program in Go and in Python, usually beside it in
+# its folder (02_channels/handoff/handoff.go). Like SOURCES, the GO and PYTHON
+# files are named relative to the calling CMakeLists.txt. Each file ends with an
 # `// Output:` comment (`# Output:` in Python) that states what it prints, as
 # Go's testable examples do; tests/docs/run_example.py runs each program and
 # checks it against its own comment:
@@ -205,10 +207,10 @@ endfunction()
 #
 # The Go and Python runs of gofer_add_example (example.<NAME>.go,
 # example.<NAME>.python), for a program that has no C++ twin, or whose C++
-# twin is a program of another name. GO_FLAGS go between `go run` and the
-# file (`-race` runs it under Go's race detector). Left out of sanitizer
-# builds: they do not change with the C++ flags, so the plain build runs
-# them once.
+# twin is a program of another name. GO and PYTHON are relative to the
+# calling CMakeLists.txt. GO_FLAGS go between `go run` and the file (`-race`
+# runs it under Go's race detector). Left out of sanitizer builds: they do not
+# change with the C++ flags, so the plain build runs them once.
 function(gofer_add_script_example)
   cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;GO;PYTHON" "GO_FLAGS;ARGS")
   if(NOT arg_NAME OR NOT (arg_GO OR arg_PYTHON))
@@ -218,11 +220,20 @@ function(gofer_add_script_example)
     return()
   endif()
   set(runner ${PROJECT_SOURCE_DIR}/tests/docs/run_example.py)
+  foreach(language GO PYTHON)
+    if(arg_${language})
+      cmake_path(ABSOLUTE_PATH arg_${language} BASE_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
+    endif()
+  endforeach()
   if(arg_GO)
+    # Run from the file's folder, so that go finds the module the file is in
+    # (demos/go.mod) and compiles it at that module's language version.
+    cmake_path(GET arg_GO PARENT_PATH go_folder)
     add_test(NAME example.${arg_NAME}.go
       COMMAND ${CMAKE_COMMAND} -E env GOCACHE=${PROJECT_BINARY_DIR}/go-cache GOFLAGS=-mod=mod
-        ${Python3_EXECUTABLE} ${runner} --source ${PROJECT_SOURCE_DIR}/${arg_GO}
-        -- ${GOFER_GO_EXECUTABLE} run ${arg_GO_FLAGS} ${PROJECT_SOURCE_DIR}/${arg_GO} ${arg_ARGS})
+        ${Python3_EXECUTABLE} ${runner} --source ${arg_GO}
+        -- ${GOFER_GO_EXECUTABLE} run ${arg_GO_FLAGS} ${arg_GO} ${arg_ARGS}
+      WORKING_DIRECTORY ${go_folder})
     set_tests_properties(example.${arg_NAME}.go PROPERTIES
       LABELS "docs;example;go" TIMEOUT 120
       # go run compiles: one at a time keeps the cache consistent and the
@@ -231,8 +242,8 @@ function(gofer_add_script_example)
   endif()
   if(arg_PYTHON)
     add_test(NAME example.${arg_NAME}.python
-      COMMAND ${Python3_EXECUTABLE} ${runner} --source ${PROJECT_SOURCE_DIR}/${arg_PYTHON}
-        -- ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/${arg_PYTHON} ${arg_ARGS})
+      COMMAND ${Python3_EXECUTABLE} ${runner} --source ${arg_PYTHON}
+        -- ${Python3_EXECUTABLE} ${arg_PYTHON} ${arg_ARGS})
     set_tests_properties(example.${arg_NAME}.python PROPERTIES
       LABELS "docs;example;python" TIMEOUT 120 RESOURCE_LOCK gofer_real_time_examples)
   endif()

@@ -1,7 +1,7 @@
 // What the monitor programs share and the Go reference keeps out of sight:
-// command-line flags and the timeline picture. The programs themselves (monitor.cpp, serial.cpp,
-// cancel.cpp, tasks.cpp) hold only the concurrency, so each reads like its Go or Python twin under
-// docs/go/06_monitor and docs/python/06_monitor.
+// command-line flags and the timeline picture. The programs themselves (serial/, monitor/,
+// cancel/, tasks/) hold only the concurrency, so each reads like its Go or Python twin beside it
+// in its folder.
 #pragma once
 
 #include <gofer/time.hpp>

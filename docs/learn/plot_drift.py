@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Draws docs/learn/drift.svg: the lateness of each tick in a sleep loop and
-in a ticker, as measured in real time by the chapter 4 example
-demos/learn/04_time/drift.cpp.
+in a ticker, as measured in real time by the chapter 5 example
+demos/learn/05_time/drift/drift.cpp.
 
 Usage: plot_drift.py DRIFT_BINARY [OUTPUT.svg]
 

@@ -5,8 +5,8 @@ from the agent's own log on stderr.
 
 Usage: plot_jobs_timeline.py AGENT_LOG [OUTPUT.svg]
 
-The three agents (gofer-agent, docs/go/jobs/agent.go and
-docs/python/jobs/agent.py) log each send attempt as one line, the format of
+The three agents (gofer-agent, demos/jobs/twins/agent.go and
+demos/jobs/twins/agent.py) log each send attempt as one line, the format of
 docs/design/jobs.md:
 
     gofer-agent: 12:00:01.234 send seq=3 type=heartbeat attempt=2 -> connection refused
@@ -30,8 +30,8 @@ unreachable. The picture is plain SVG written by hand (no plotting
 library), as plot_drift.py writes its own. Example, against the stand-in
 tracker with an outage:
 
-    python3 docs/python/jobs/standin_tracker.py --outage-after 4 --outage-for 3 &
-    python3 docs/python/jobs/agent.py --tracker URL --job-id demo \\
+    python3 demos/jobs/twins/standin_tracker.py --outage-after 4 --outage-for 3 &
+    python3 demos/jobs/twins/agent.py --tracker URL --job-id demo \\
         --heartbeat 1s -- sleep 8 2> agent.log
     python3 docs/learn/plot_jobs_timeline.py agent.log timeline.svg
 """

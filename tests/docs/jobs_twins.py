@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Runs a job agent (the Go or the asyncio twin of gofer-agent) against the
-stand-in tracker (docs/python/jobs/standin_tracker.py) in one scenario, and
+stand-in tracker (demos/jobs/twins/standin_tracker.py) in one scenario, and
 checks what the tracker received against docs/design/jobs.md: start first,
 seq 1..n each stored once and in order, finish last with the job's outcome,
 and the agent's exit status.
@@ -8,7 +8,7 @@ and the agent's exit status.
 Usage: jobs_twins.py --scenario NAME --agent-name go|python -- AGENT...
        jobs_twins.py --list
 
-AGENT... is how to start the agent (`python3 docs/python/jobs/agent.py`, or
+AGENT... is how to start the agent (`python3 demos/jobs/twins/agent.py`, or
 the Go agent's binary); the script adds the flags and the job. Real
 processes, real HTTP on 127.0.0.1, short jobs with 100 ms heartbeats; no
 assertion on how fast anything is.
@@ -28,7 +28,7 @@ import urllib.request
 import xml.etree.ElementTree as ElementTree
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-STANDIN = ROOT / "docs/python/jobs/standin_tracker.py"
+STANDIN = ROOT / "demos/jobs/twins/standin_tracker.py"
 PLOT = ROOT / "docs/learn/plot_jobs_timeline.py"
 JOB_ID = "twin-job.1"
 SEND = re.compile(r"^(\S+): \d\d:\d\d:\d\d\.\d{3} send seq=(\d+) type=(\w+) attempt=(\d+) -> (.*)$")
