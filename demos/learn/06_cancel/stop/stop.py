@@ -1,6 +1,6 @@
 # asyncio's nearest to a stop channel is an asyncio.Event that the worker
 # checks between its steps. (The usual way to stop a task is task.cancel():
-# see task_cancel.py.)
+# see ../task_cancel/task_cancel.py.)
 import asyncio
 
 
