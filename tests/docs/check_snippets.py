@@ -8,8 +8,9 @@ surrounding whitespace ignored:
 
   ```cpp     from a C++ file under include/, lib/, demos/, tests/, bench/ or
              examples/
-  ```go      from a Go file under docs/go/ or bench/go/
-  ```python  from a Python file under docs/python/, bench/python/ or tests/
+  ```go      from a Go file under demos/, docs/go/ or bench/go/
+  ```python  from a Python file under demos/, docs/python/, bench/python/ or
+             tests/
   ```cmake   from a CMakeLists.txt or *.cmake file under examples/, tests/cmake/
              or cmake/
   ```output  from the `Output:` (or `Stderr:`) comment of an example (see
@@ -31,8 +32,8 @@ from run_example import output_blocks  # the one parser of `Output:` comments
 SOURCES = {
     "cpp": (("include", "lib", "demos", "tests", "bench", "examples"), (".hpp", ".cpp", ".h"),
             "// "),
-    "go": (("docs/go", "bench/go"), (".go",), "// "),
-    "python": (("docs/python", "bench/python", "tests"), (".py",), "# "),
+    "go": (("demos", "docs/go", "bench/go"), (".go",), "// "),
+    "python": (("demos", "docs/python", "bench/python", "tests"), (".py",), "# "),
     "cmake": (("examples", "tests/cmake", "cmake"), ("CMakeLists.txt", ".cmake"), "# "),
 }
 EXAMPLE_FOLDERS = ("demos", "docs/go", "docs/python", "examples")
