@@ -26,12 +26,14 @@ gofer::recv_chan<std::string> fan_in(gofer::recv_chan<std::string> input1,
                                      gofer::recv_chan<std::string> input2) {
   auto c = gofer::make_chan<std::string>();
   gofer::go([c, input1] {
-    for (;;)
+    for (;;) {
       c.send(input1.get());
+    }
   });
   gofer::go([c, input2] {
-    for (;;)
+    for (;;) {
       c.send(input2.get());
+    }
   });
   return c;
 }
@@ -50,8 +52,9 @@ gofer::recv_chan<std::string> fan_in_select(gofer::recv_chan<std::string> input1
 }
 
 void listen(gofer::recv_chan<std::string> c) {
-  for (int i = 0; i < 5; ++i)
+  for (int i = 0; i < 5; ++i) {
     fmt::print("{}\n", c.get());
+  }
   fmt::print("You're both boring; I'm leaving.\n");
 }
 

@@ -54,7 +54,7 @@ result first_cancel(const gofer::context& parent, const std::string& query,
   gofer::defer release{cancel};  // the losers see ctx.done() and return at once
   auto c = gofer::make_chan<result>(replicas.size());
   for (const search& replica : replicas) {
-    gofer::go([c, query, replica](const gofer::context& ctx) { c.send(replica(ctx, query)); }, ctx);
+    gofer::go([c, ctx = ctx, query, replica] { c.send(replica(ctx, query)); });
   }
   return c.get();
 }
@@ -65,8 +65,9 @@ int num_goroutine() {
   gofer::dump(out);
   std::istringstream lines{out.str()};
   int n = 0;
-  for (std::string line; std::getline(lines, line);)
+  for (std::string line; std::getline(lines, line);) {
     n += line.starts_with("goroutine ");
+  }
   return n;
 }
 

@@ -49,8 +49,9 @@ gofer::recv_chan<int> merge(done_chan done, std::vector<gofer::recv_chan<int>> c
     }
   };
   wg.add(static_cast<std::ptrdiff_t>(cs.size()));
-  for (const auto& c : cs)
+  for (const auto& c : cs) {
     gofer::go(output, c);
+  }
   gofer::go([wg, out] {  // closes out once every output is done
     wg.wait();
     out.close();
@@ -64,8 +65,9 @@ int num_goroutine() {
   gofer::dump(out);
   std::istringstream lines{out.str()};
   int n = 0;
-  for (std::string line; std::getline(lines, line);)
+  for (std::string line; std::getline(lines, line);) {
     n += line.starts_with("goroutine ");
+  }
   return n;
 }
 
@@ -77,8 +79,9 @@ int main() {
     auto done = gofer::make_chan<gofer::signal>();
     auto in = gen(done, {1, 2, 3, 4, 5});
     int sum = 0;
-    for (int n : merge(done, {sq(done, in), sq(done, in)}))
+    for (int n : merge(done, {sq(done, in), sq(done, in)})) {
       sum += n;
+    }
     done.close();
     fmt::print("sum of squares: {}\n", sum);
 

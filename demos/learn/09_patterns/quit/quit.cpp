@@ -36,8 +36,9 @@ int main() {
   gofer::run([] {
     auto quit = gofer::make_chan<std::string>();
     auto c = boring("Joe", quit);
-    for (int i = 0; i < 3; ++i)
+    for (int i = 0; i < 3; ++i) {
       fmt::print("{}\n", c.get());
+    }
     quit.send("Bye!");
     fmt::print("Joe says: {}\n", quit.get());  // returns once Joe has cleaned up
   });

@@ -18,8 +18,9 @@ int main() {
     };
 
     auto requests = gofer::make_chan<int>(5);
-    for (int i = 1; i <= 5; ++i)
+    for (int i = 1; i <= 5; ++i) {
       requests.send(i);
+    }
     requests.close();
 
     auto limiter = gofer::tick(100ms);
@@ -40,8 +41,9 @@ int main() {
     });
 
     auto bursty_requests = gofer::make_chan<int>(5);
-    for (int i = 1; i <= 5; ++i)
+    for (int i = 1; i <= 5; ++i) {
       bursty_requests.send(i);
+    }
     bursty_requests.close();
     for (int req : bursty_requests) {
       bursty_limiter.recv();

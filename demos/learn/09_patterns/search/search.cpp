@@ -47,8 +47,9 @@ std::vector<result> google20(const std::string& query) {
   gofer::go([c, query] { c.send(image1(query)); });
   gofer::go([c, query] { c.send(video1(query)); });
   std::vector<result> results;
-  for (int i = 0; i < 3; ++i)
+  for (int i = 0; i < 3; ++i) {
     results.push_back(c.get());
+  }
   return results;
 }
 
@@ -113,8 +114,9 @@ void show(const char* version, std::vector<result> (*google)(const std::string& 
   std::vector<result> results = google("golang");
   using tenths = std::chrono::duration<long long, std::deci>;
   auto elapsed = std::chrono::round<tenths>(gofer::since(start));
-  for (const result& r : results)
+  for (const result& r : results) {
     fmt::print("  {}\n", r);
+  }
   fmt::print("  {} results in {}\n", results.size(), elapsed);
 }
 

@@ -33,12 +33,14 @@ gofer::recv_chan<message> fan_in(gofer::recv_chan<message> input1,
                                  gofer::recv_chan<message> input2) {
   auto c = gofer::make_chan<message>();
   gofer::go([c, input1] {
-    for (;;)
+    for (;;) {
       c.send(input1.get());
+    }
   });
   gofer::go([c, input2] {
-    for (;;)
+    for (;;) {
       c.send(input2.get());
+    }
   });
   return c;
 }

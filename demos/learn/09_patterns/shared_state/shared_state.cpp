@@ -29,8 +29,9 @@ void with_mutex() {
   gofer::wait_group wg;
   for (const char* name : {"a", "a", "b"}) {
     wg.go([&c, name] {
-      for (int i = 0; i < 1000; ++i)
+      for (int i = 0; i < 1000; ++i) {
         c.inc(name);
+      }
     });
   }
   wg.wait();
@@ -67,8 +68,9 @@ void confined() {
   gofer::wait_group wg;
   for (const char* name : {"a", "a", "b"}) {
     wg.go([incs, name] {
-      for (int i = 0; i < 1000; ++i)
+      for (int i = 0; i < 1000; ++i) {
         incs.send(name);  // returns once the owner has it
+      }
     });
   }
   wg.wait();

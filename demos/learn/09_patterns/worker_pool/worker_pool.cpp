@@ -22,16 +22,19 @@ int main() {
     const int num_jobs = 5;
     auto jobs = gofer::make_chan<int>(num_jobs);
     auto results = gofer::make_chan<int>(num_jobs);
-    for (int w = 1; w <= 3; ++w)
+    for (int w = 1; w <= 3; ++w) {
       gofer::go(worker, jobs, results);
+    }
 
-    for (int j = 1; j <= num_jobs; ++j)
+    for (int j = 1; j <= num_jobs; ++j) {
       jobs.send(j);
+    }
     jobs.close();  // no more jobs: each worker's loop ends once jobs is empty
 
     int sum = 0;
-    for (int a = 1; a <= num_jobs; ++a)
+    for (int a = 1; a <= num_jobs; ++a) {
       sum += results.get();
+    }
     using tenths = std::chrono::duration<long long, std::deci>;
     fmt::print("sum of results: {} at {}\n", sum, std::chrono::round<tenths>(gofer::since(start)));
   });
