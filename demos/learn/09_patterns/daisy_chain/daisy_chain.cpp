@@ -1,8 +1,7 @@
 // The daisy chain (Pike, "Go Concurrency Patterns"): 100,000 goroutines in
 // a row, each waiting for a number from its right, adding one and passing
-// it to its left. A goroutine's stack comes from a pool (64 KiB each by
-// default, touched only as far as it is used), so this takes a fraction of
-// a second.
+// it to its left. Each goroutine's stack is reserved from a pool (64 KiB by
+// default) and takes memory only as far as it is used.
 #include <gofer/gofer.hpp>
 
 #include <fmt/core.h>

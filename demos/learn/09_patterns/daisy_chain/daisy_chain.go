@@ -1,7 +1,6 @@
 // The daisy chain (Pike, "Go Concurrency Patterns"): 100,000 goroutines in
 // a row, each waiting for a number from its right, adding one and passing
-// it to its left. Goroutines are cheap enough that this takes a fraction
-// of a second.
+// it to its left.
 package main
 
 import "fmt"
