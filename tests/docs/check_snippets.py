@@ -31,8 +31,8 @@ from run_example import output_blocks  # the one parser of `Output:` comments
 SOURCES = {
     "cpp": (("include", "lib", "demos", "tests", "bench", "examples"), (".hpp", ".cpp", ".h"),
             "// "),
-    "go": (("docs/go", "bench/go"), (".go",), "// "),
-    "python": (("docs/python", "bench/python", "tests"), (".py",), "# "),
+    "go": (("docs/go", "bench/go", "demos"), (".go",), "// "),
+    "python": (("docs/python", "bench/python", "tests", "demos"), (".py",), "# "),
     "cmake": (("examples", "tests/cmake", "cmake"), ("CMakeLists.txt", ".cmake"), "# "),
 }
 EXAMPLE_FOLDERS = ("demos", "docs/go", "docs/python", "examples")

@@ -1,0 +1,3 @@
+module gofer/learn
+
+go 1.19
