@@ -1,0 +1,44 @@
+# Exercise 5.1, a ticker that stops (docs/learn/exercises.md): tick every
+# 100 ms and stop after n ticks or at a deadline, whichever comes first.
+# asyncio has no ticker: the loop sleeps until each tick is due, start +
+# k * period, and asyncio.timeout is the deadline.
+import asyncio
+
+
+async def ticks(n, deadline):
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+
+    def at():
+        return f"{round((loop.time() - start) * 20) * 50}ms"  # rounded to 50ms
+
+    i = 0
+    try:
+        async with asyncio.timeout(deadline):
+            while i < n:
+                await asyncio.sleep(start + (i + 1) * 0.1 - loop.time())
+                i += 1
+                print("tick", i, "at", at())
+        print("stopped after", n, "ticks")
+    except TimeoutError:
+        print("deadline after", i, "ticks at", at())
+
+
+async def main():
+    await ticks(5, 1)
+    await ticks(5, 0.35)
+
+
+asyncio.run(main())
+
+# Output:
+# tick 1 at 100ms
+# tick 2 at 200ms
+# tick 3 at 300ms
+# tick 4 at 400ms
+# tick 5 at 500ms
+# stopped after 5 ticks
+# tick 1 at 100ms
+# tick 2 at 200ms
+# tick 3 at 300ms
+# deadline after 3 ticks at 350ms
