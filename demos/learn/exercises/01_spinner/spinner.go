@@ -1,5 +1,5 @@
 // Exercise 1.2, a spinner (docs/learn/exercises.md): a goroutine reports
-// progress every 100 ms while main does a slow job; when main returns, the
+// progress every 200 ms while main does a slow job; when main returns, the
 // program ends and the spinner with it, with no code to stop it.
 package main
 
@@ -10,7 +10,7 @@ import (
 
 func spinner(start time.Time) {
 	for {
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(200 * time.Millisecond)
 		fmt.Printf("still working at %.1fs\n", time.Since(start).Seconds())
 	}
 }
@@ -18,13 +18,13 @@ func spinner(start time.Time) {
 func main() {
 	start := time.Now()
 	go spinner(start)
-	time.Sleep(350 * time.Millisecond) // the slow job
-	fmt.Println("result ready at", time.Since(start).Round(50*time.Millisecond))
+	time.Sleep(700 * time.Millisecond) // the slow job
+	fmt.Println("result ready at", time.Since(start).Round(100*time.Millisecond))
 	// Returning ends the program: the spinner stops wherever it is.
 }
 
 // Output:
-// still working at 0.1s
 // still working at 0.2s
-// still working at 0.3s
-// result ready at 350ms
+// still working at 0.4s
+// still working at 0.6s
+// result ready at 700ms

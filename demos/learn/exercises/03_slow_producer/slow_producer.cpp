@@ -1,6 +1,6 @@
-// Exercise 3.1, a slow producer (docs/learn/exercises.md): values come 50,
-// 100, 150 and 250 ms apart. First give up when one value takes more than
-// 200 ms (a timeout per value), then stop after 250 ms whatever comes (a
+// Exercise 3.1, a slow producer (docs/learn/exercises.md): values come 100,
+// 200, 300 and 500 ms apart. First give up when one value takes more than
+// 400 ms (a timeout per value), then stop after 500 ms whatever comes (a
 // deadline for the whole stream).
 #include <gofer/fmt.hpp>
 #include <gofer/gofer.hpp>
@@ -16,7 +16,7 @@ gofer::recv_chan<int> produce() {
   auto out = gofer::make_chan<int>(4);
   gofer::go([out] {
     int i = 0;
-    for (gofer::duration gap : {50ms, 100ms, 150ms, 250ms}) {
+    for (gofer::duration gap : {100ms, 200ms, 300ms, 500ms}) {
       gofer::sleep(gap);
       out.send(++i);
     }
@@ -24,8 +24,8 @@ gofer::recv_chan<int> produce() {
   return out;
 }
 
-auto ms(gofer::duration d) {  // rounded to 50 ms
-  return std::chrono::round<std::chrono::duration<long long, std::ratio<1, 20>>>(d);
+auto ms(gofer::duration d) {  // rounded to 100 ms
+  return std::chrono::round<std::chrono::duration<long long, std::deci>>(d);
 }
 
 void timeout_per_value() {
@@ -34,13 +34,13 @@ void timeout_per_value() {
   for (;;) {
     int v = 0;
     switch (gofer::select(gofer::recv_case(values, v),
-                          gofer::recv_case(gofer::after(200ms)))) {  // a new timer each round
+                          gofer::recv_case(gofer::after(400ms)))) {  // a new timer each round
       case 0:
         fmt::print("got {} after {}\n", v, ms(gofer::since(last)));
         last = gofer::now();
         break;
       case 1:
-        fmt::print("no value for 200ms: giving up\n");
+        fmt::print("no value for 400ms: giving up\n");
         return;
     }
   }
@@ -49,7 +49,7 @@ void timeout_per_value() {
 void deadline_for_all() {
   auto values = produce();
   const gofer::time_point start = gofer::now();
-  auto deadline = gofer::after(250ms);  // one timer for the whole loop
+  auto deadline = gofer::after(500ms);  // one timer for the whole loop
   for (int n = 0;;) {
     int v = 0;
     switch (gofer::select(gofer::recv_case(values, v), gofer::recv_case(deadline))) {
@@ -58,7 +58,7 @@ void deadline_for_all() {
         fmt::print("got {} at {}\n", v, ms(gofer::since(start)));
         break;
       case 1:
-        fmt::print("deadline of 250ms: stopped after {} values\n", n);
+        fmt::print("deadline of 500ms: stopped after {} values\n", n);
         return;
     }
   }
@@ -72,10 +72,10 @@ int main() {
 }
 
 // Output:
-// got 1 after 50ms
-// got 2 after 100ms
-// got 3 after 150ms
-// no value for 200ms: giving up
-// got 1 at 50ms
-// got 2 at 150ms
-// deadline of 250ms: stopped after 2 values
+// got 1 after 100ms
+// got 2 after 200ms
+// got 3 after 300ms
+// no value for 400ms: giving up
+// got 1 at 100ms
+// got 2 at 300ms
+// deadline of 500ms: stopped after 2 values

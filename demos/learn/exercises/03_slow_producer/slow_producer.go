@@ -1,6 +1,6 @@
-// Exercise 3.1, a slow producer (docs/learn/exercises.md): values come 50,
-// 100, 150 and 250 ms apart. First give up when one value takes more than
-// 200 ms (a timeout per value), then stop after 250 ms whatever comes (a
+// Exercise 3.1, a slow producer (docs/learn/exercises.md): values come 100,
+// 200, 300 and 500 ms apart. First give up when one value takes more than
+// 400 ms (a timeout per value), then stop after 500 ms whatever comes (a
 // deadline for the whole stream).
 package main
 
@@ -14,7 +14,7 @@ import (
 func produce() <-chan int {
 	out := make(chan int, 4)
 	go func() {
-		for i, gap := range []time.Duration{50, 100, 150, 250} {
+		for i, gap := range []time.Duration{100, 200, 300, 500} {
 			time.Sleep(gap * time.Millisecond)
 			out <- i + 1
 		}
@@ -22,7 +22,7 @@ func produce() <-chan int {
 	return out
 }
 
-func ms(d time.Duration) time.Duration { return d.Round(50 * time.Millisecond) }
+func ms(d time.Duration) time.Duration { return d.Round(100 * time.Millisecond) }
 
 func timeoutPerValue() {
 	values := produce()
@@ -32,8 +32,8 @@ func timeoutPerValue() {
 		case v := <-values:
 			fmt.Println("got", v, "after", ms(time.Since(last)))
 			last = time.Now()
-		case <-time.After(200 * time.Millisecond): // a new timer each round
-			fmt.Println("no value for 200ms: giving up")
+		case <-time.After(400 * time.Millisecond): // a new timer each round
+			fmt.Println("no value for 400ms: giving up")
 			return
 		}
 	}
@@ -42,14 +42,14 @@ func timeoutPerValue() {
 func deadlineForAll() {
 	values := produce()
 	start := time.Now()
-	deadline := time.After(250 * time.Millisecond) // one timer for the whole loop
+	deadline := time.After(500 * time.Millisecond) // one timer for the whole loop
 	for n := 0; ; {
 		select {
 		case v := <-values:
 			n++
 			fmt.Println("got", v, "at", ms(time.Since(start)))
 		case <-deadline:
-			fmt.Println("deadline of 250ms: stopped after", n, "values")
+			fmt.Println("deadline of 500ms: stopped after", n, "values")
 			return
 		}
 	}
@@ -61,10 +61,10 @@ func main() {
 }
 
 // Output:
-// got 1 after 50ms
-// got 2 after 100ms
-// got 3 after 150ms
-// no value for 200ms: giving up
-// got 1 at 50ms
-// got 2 at 150ms
-// deadline of 250ms: stopped after 2 values
+// got 1 after 100ms
+// got 2 after 200ms
+// got 3 after 300ms
+// no value for 400ms: giving up
+// got 1 at 100ms
+// got 2 at 300ms
+// deadline of 500ms: stopped after 2 values

@@ -1,6 +1,6 @@
 // Exercise 5.2, debouncing (docs/learn/exercises.md): events come in
 // bursts; handle each burst once, as a batch, when no event has come for
-// 100 ms. One timer, reset by every event; its case is off (a nil channel)
+// 200 ms. One timer, reset by every event; its case is off (a nil channel)
 // while no batch is pending.
 #include <gofer/fmt.hpp>
 #include <gofer/gofer.hpp>
@@ -17,9 +17,9 @@ namespace {
 
 gofer::time_point start;
 
-auto at() {  // rounded to 50 ms
-  using fifty_ms = std::chrono::duration<long long, std::ratio<1, 20>>;
-  return std::chrono::round<fifty_ms>(gofer::since(start));
+auto at() {  // rounded to 100 ms
+  using tenths = std::chrono::duration<long long, std::deci>;
+  return std::chrono::round<tenths>(gofer::since(start));
 }
 
 void debounce(gofer::recv_chan<int> events, gofer::duration quiet) {
@@ -60,22 +60,22 @@ int main() {
     auto events = gofer::make_chan<int>();
     gofer::go([events] {
       int i = 0;
-      for (gofer::duration gap : {0ms, 50ms, 50ms, 200ms, 50ms}) {  // at 0, 50, 100, 300, 350ms
+      for (gofer::duration gap : {0ms, 100ms, 100ms, 400ms, 100ms}) {  // at 0, 100, 200, 600, 700ms
         gofer::sleep(gap);
         events.send(++i);
       }
-      gofer::sleep(250ms);
+      gofer::sleep(500ms);
       events.close();
     });
-    debounce(events, 100ms);
+    debounce(events, 200ms);
   });
 }
 
 // Output:
 // event 1 at 0s
-// event 2 at 50ms
-// event 3 at 100ms
-// handle [1, 2, 3] at 200ms
-// event 4 at 300ms
-// event 5 at 350ms
-// handle [4, 5] at 450ms
+// event 2 at 100ms
+// event 3 at 200ms
+// handle [1, 2, 3] at 400ms
+// event 4 at 600ms
+// event 5 at 700ms
+// handle [4, 5] at 900ms

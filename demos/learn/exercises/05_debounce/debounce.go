@@ -1,6 +1,6 @@
 // Exercise 5.2, debouncing (docs/learn/exercises.md): events come in
 // bursts; handle each burst once, as a batch, when no event has come for
-// 100 ms. One timer, reset by every event; its case is off (a nil channel)
+// 200 ms. One timer, reset by every event; its case is off (a nil channel)
 // while no batch is pending.
 package main
 
@@ -11,7 +11,7 @@ import (
 
 var start = time.Now()
 
-func at() time.Duration { return time.Since(start).Round(50 * time.Millisecond) }
+func at() time.Duration { return time.Since(start).Round(100 * time.Millisecond) }
 
 func debounce(events <-chan int, quiet time.Duration) {
 	timer := time.NewTimer(quiet)
@@ -46,21 +46,21 @@ func debounce(events <-chan int, quiet time.Duration) {
 func main() {
 	events := make(chan int)
 	go func() {
-		for i, gap := range []time.Duration{0, 50, 50, 200, 50} { // at 0, 50, 100, 300, 350ms
+		for i, gap := range []time.Duration{0, 100, 100, 400, 100} { // at 0, 100, 200, 600, 700ms
 			time.Sleep(gap * time.Millisecond)
 			events <- i + 1
 		}
-		time.Sleep(250 * time.Millisecond)
+		time.Sleep(500 * time.Millisecond)
 		close(events)
 	}()
-	debounce(events, 100*time.Millisecond)
+	debounce(events, 200*time.Millisecond)
 }
 
 // Output:
 // event 1 at 0s
-// event 2 at 50ms
-// event 3 at 100ms
-// handle [1 2 3] at 200ms
-// event 4 at 300ms
-// event 5 at 350ms
-// handle [4 5] at 450ms
+// event 2 at 100ms
+// event 3 at 200ms
+// handle [1 2 3] at 400ms
+// event 4 at 600ms
+// event 5 at 700ms
+// handle [4 5] at 900ms

@@ -1,5 +1,5 @@
 # Exercise 5.1, a ticker that stops (docs/learn/exercises.md): tick every
-# 100 ms and stop after n ticks or at a deadline, whichever comes first.
+# 200 ms and stop after n ticks or at a deadline, whichever comes first.
 # asyncio has no ticker: the loop sleeps until each tick is due, start +
 # k * period, and asyncio.timeout is the deadline.
 import asyncio
@@ -10,13 +10,14 @@ async def ticks(n, deadline):
     start = loop.time()
 
     def at():
-        return f"{round((loop.time() - start) * 20) * 50}ms"  # rounded to 50ms
+        ms = round((loop.time() - start) * 10) * 100  # rounded to 100ms
+        return f"{ms}ms" if ms < 1000 else f"{ms / 1000:g}s"  # as Go prints a Duration
 
     i = 0
     try:
         async with asyncio.timeout(deadline):
             while i < n:
-                await asyncio.sleep(start + (i + 1) * 0.1 - loop.time())
+                await asyncio.sleep(start + (i + 1) * 0.2 - loop.time())
                 i += 1
                 print("tick", i, "at", at())
         print("stopped after", n, "ticks")
@@ -25,20 +26,20 @@ async def ticks(n, deadline):
 
 
 async def main():
-    await ticks(5, 1)
-    await ticks(5, 0.35)
+    await ticks(5, 2)
+    await ticks(5, 0.7)
 
 
 asyncio.run(main())
 
 # Output:
-# tick 1 at 100ms
-# tick 2 at 200ms
-# tick 3 at 300ms
-# tick 4 at 400ms
-# tick 5 at 500ms
+# tick 1 at 200ms
+# tick 2 at 400ms
+# tick 3 at 600ms
+# tick 4 at 800ms
+# tick 5 at 1s
 # stopped after 5 ticks
-# tick 1 at 100ms
-# tick 2 at 200ms
-# tick 3 at 300ms
-# deadline after 3 ticks at 350ms
+# tick 1 at 200ms
+# tick 2 at 400ms
+# tick 3 at 600ms
+# deadline after 3 ticks at 700ms

@@ -1,5 +1,5 @@
 // Exercise 6.2, retry until the deadline (docs/learn/exercises.md): call a
-// service that is down for its first three calls, every 100 ms, until it
+// service that is down for its first three calls, every 200 ms, until it
 // answers or the caller's context ends. The wait between two attempts is
 // cut short by the context too.
 #include <gofer/fmt.hpp>
@@ -15,9 +15,9 @@ namespace {
 
 gofer::time_point start;
 
-auto at() {  // rounded to 50 ms
-  using fifty_ms = std::chrono::duration<long long, std::ratio<1, 20>>;
-  return std::chrono::round<fifty_ms>(gofer::since(start));
+auto at() {  // rounded to 100 ms
+  using tenths = std::chrono::duration<long long, std::deci>;
+  return std::chrono::round<tenths>(gofer::since(start));
 }
 
 // Fails its first `down` calls.
@@ -45,7 +45,7 @@ void retry(const gofer::context& ctx, service& s) {
       return;
     }
     fmt::print("attempt {} failed at {}: service unavailable\n", attempt, at());
-    if (std::error_code err = sleep(ctx, 100ms)) {
+    if (std::error_code err = sleep(ctx, 200ms)) {
       throw std::system_error(err, fmt::format("gave up after {} attempts", attempt));
     }
   }
@@ -67,17 +67,17 @@ void run(gofer::duration deadline) {
 
 int main() {
   gofer::run([] {
-    run(1s);
-    run(250ms);
+    run(2s);
+    run(500ms);
   });
 }
 
 // Output:
 // attempt 1 failed at 0s: service unavailable
-// attempt 2 failed at 100ms: service unavailable
-// attempt 3 failed at 200ms: service unavailable
-// attempt 4 ok at 300ms
+// attempt 2 failed at 200ms: service unavailable
+// attempt 3 failed at 400ms: service unavailable
+// attempt 4 ok at 600ms
 // attempt 1 failed at 0s: service unavailable
-// attempt 2 failed at 100ms: service unavailable
-// attempt 3 failed at 200ms: service unavailable
-// gave up after 3 attempts: context deadline exceeded at 250ms
+// attempt 2 failed at 200ms: service unavailable
+// attempt 3 failed at 400ms: service unavailable
+// gave up after 3 attempts: context deadline exceeded at 500ms

@@ -1,5 +1,5 @@
 // Exercise 6.2, retry until the deadline (docs/learn/exercises.md): call a
-// service that is down for its first three calls, every 100 ms, until it
+// service that is down for its first three calls, every 200 ms, until it
 // answers or the caller's context ends. The wait between two attempts is
 // cut short by the context too.
 package main
@@ -13,7 +13,7 @@ import (
 
 var start time.Time
 
-func at() time.Duration { return time.Since(start).Round(50 * time.Millisecond) }
+func at() time.Duration { return time.Since(start).Round(100 * time.Millisecond) }
 
 // service fails its first `down` calls.
 type service struct{ down, calls int }
@@ -46,7 +46,7 @@ func retry(ctx context.Context, s *service) error {
 			return nil
 		}
 		fmt.Printf("attempt %d failed at %v: %v\n", attempt, at(), err)
-		if err := sleep(ctx, 100*time.Millisecond); err != nil {
+		if err := sleep(ctx, 200*time.Millisecond); err != nil {
 			return fmt.Errorf("gave up after %d attempts: %w", attempt, err)
 		}
 	}
@@ -62,16 +62,16 @@ func run(deadline time.Duration) {
 }
 
 func main() {
-	run(time.Second)
-	run(250 * time.Millisecond)
+	run(2 * time.Second)
+	run(500 * time.Millisecond)
 }
 
 // Output:
 // attempt 1 failed at 0s: service unavailable
-// attempt 2 failed at 100ms: service unavailable
-// attempt 3 failed at 200ms: service unavailable
-// attempt 4 ok at 300ms
+// attempt 2 failed at 200ms: service unavailable
+// attempt 3 failed at 400ms: service unavailable
+// attempt 4 ok at 600ms
 // attempt 1 failed at 0s: service unavailable
-// attempt 2 failed at 100ms: service unavailable
-// attempt 3 failed at 200ms: service unavailable
-// gave up after 3 attempts: context deadline exceeded at 250ms
+// attempt 2 failed at 200ms: service unavailable
+// attempt 3 failed at 400ms: service unavailable
+// gave up after 3 attempts: context deadline exceeded at 500ms

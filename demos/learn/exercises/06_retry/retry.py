@@ -1,5 +1,5 @@
 # Exercise 6.2, retry until the deadline (docs/learn/exercises.md): call a
-# service that is down for its first three calls, every 100 ms, until it
+# service that is down for its first three calls, every 200 ms, until it
 # answers or the deadline passes. asyncio.timeout cancels the sleep between
 # two attempts, so the deadline cuts it short.
 import asyncio
@@ -9,7 +9,7 @@ start = 0.0
 
 
 def at():
-    ms = round((time.monotonic() - start) * 20) * 50  # rounded to 50ms
+    ms = round((time.monotonic() - start) * 10) * 100  # rounded to 100ms
     return f"{ms}ms" if ms else "0s"  # as Go prints a Duration
 
 
@@ -41,7 +41,7 @@ async def retry(service, deadline):
                     return
                 except ServiceUnavailable as err:
                     print(f"attempt {attempt} failed at {at()}: {err}")
-                await asyncio.sleep(0.1)
+                await asyncio.sleep(0.2)
     except TimeoutError as err:
         raise RuntimeError(f"gave up after {attempt} attempts: {err!r}") from err
 
@@ -56,18 +56,18 @@ async def run(deadline):
 
 
 async def main():
-    await run(1)
-    await run(0.25)
+    await run(2)
+    await run(0.5)
 
 
 asyncio.run(main())
 
 # Output:
 # attempt 1 failed at 0s: service unavailable
-# attempt 2 failed at 100ms: service unavailable
-# attempt 3 failed at 200ms: service unavailable
-# attempt 4 ok at 300ms
+# attempt 2 failed at 200ms: service unavailable
+# attempt 3 failed at 400ms: service unavailable
+# attempt 4 ok at 600ms
 # attempt 1 failed at 0s: service unavailable
-# attempt 2 failed at 100ms: service unavailable
-# attempt 3 failed at 200ms: service unavailable
-# gave up after 3 attempts: TimeoutError() at 250ms
+# attempt 2 failed at 200ms: service unavailable
+# attempt 3 failed at 400ms: service unavailable
+# gave up after 3 attempts: TimeoutError() at 500ms

@@ -1,5 +1,5 @@
 // Exercise 6.1, a deadline for the whole search (docs/learn/exercises.md):
-// a search asks three backends at once; whatever they have by 250 ms is the
+// a search asks three backends at once; whatever they have by 500 ms is the
 // answer, and the slow backend is stopped, not abandoned.
 #include <gofer/fmt.hpp>
 #include <gofer/gofer.hpp>
@@ -18,7 +18,7 @@ struct backend {
   gofer::duration latency;
 };
 
-const std::array<backend, 3> backends{{{"web", 100ms}, {"images", 200ms}, {"video", 300ms}}};
+const std::array<backend, 3> backends{{{"web", 200ms}, {"images", 400ms}, {"video", 600ms}}};
 
 // Stands for a request to b that takes b.latency, unless ctx ends first.
 std::string fetch(const gofer::context& ctx, const backend& b, const std::string& query) {
@@ -31,7 +31,7 @@ std::string fetch(const gofer::context& ctx, const backend& b, const std::string
 }
 
 std::vector<std::string> search(const gofer::context& parent, const std::string& query) {
-  auto [ctx, cancel] = gofer::with_timeout(parent, 250ms);
+  auto [ctx, cancel] = gofer::with_timeout(parent, 500ms);
   gofer::defer release{cancel};
   std::vector<std::string> results(backends.size());
   gofer::wait_group wg;
@@ -50,8 +50,8 @@ int main() {
     for (const std::string& r : search(gofer::background(), "gofer")) {
       fmt::print("{}\n", r);
     }
-    using fifty_ms = std::chrono::duration<long long, std::ratio<1, 20>>;
-    fmt::print("search took {}\n", std::chrono::round<fifty_ms>(gofer::since(start)));
+    using tenths = std::chrono::duration<long long, std::deci>;
+    fmt::print("search took {}\n", std::chrono::round<tenths>(gofer::since(start)));
   });
 }
 
@@ -59,4 +59,4 @@ int main() {
 // web result for "gofer"
 // images result for "gofer"
 // video: context deadline exceeded
-// search took 250ms
+// search took 500ms

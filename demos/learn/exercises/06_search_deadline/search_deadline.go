@@ -1,5 +1,5 @@
 // Exercise 6.1, a deadline for the whole search (docs/learn/exercises.md):
-// a search asks three backends at once; whatever they have by 250 ms is the
+// a search asks three backends at once; whatever they have by 500 ms is the
 // answer, and the slow backend is stopped, not abandoned.
 package main
 
@@ -16,9 +16,9 @@ type backend struct {
 }
 
 var backends = []backend{
-	{"web", 100 * time.Millisecond},
-	{"images", 200 * time.Millisecond},
-	{"video", 300 * time.Millisecond},
+	{"web", 200 * time.Millisecond},
+	{"images", 400 * time.Millisecond},
+	{"video", 600 * time.Millisecond},
 }
 
 // fetch stands for a request to b that takes b.latency, unless ctx ends first.
@@ -32,7 +32,7 @@ func fetch(ctx context.Context, b backend, query string) (string, error) {
 }
 
 func search(ctx context.Context, query string) []string {
-	ctx, cancel := context.WithTimeout(ctx, 250*time.Millisecond)
+	ctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
 	defer cancel()
 	results := make([]string, len(backends))
 	var wg sync.WaitGroup
@@ -56,11 +56,11 @@ func main() {
 	for _, r := range search(context.Background(), "gofer") {
 		fmt.Println(r)
 	}
-	fmt.Println("search took", time.Since(start).Round(50*time.Millisecond))
+	fmt.Println("search took", time.Since(start).Round(100*time.Millisecond))
 }
 
 // Output:
 // web result for "gofer"
 // images result for "gofer"
 // video: context deadline exceeded
-// search took 250ms
+// search took 500ms

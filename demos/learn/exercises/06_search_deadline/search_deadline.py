@@ -1,11 +1,11 @@
 # Exercise 6.1, a deadline for the whole search (docs/learn/exercises.md):
-# a search asks three backends at once; whatever they have by 250 ms is the
+# a search asks three backends at once; whatever they have by 500 ms is the
 # answer, and the slow backend is cancelled. Each request gets the same
 # deadline, as each Go request gets the same context.
 import asyncio
 import time
 
-BACKENDS = [("web", 0.1), ("images", 0.2), ("video", 0.3)]
+BACKENDS = [("web", 0.2), ("images", 0.4), ("video", 0.6)]
 
 
 async def fetch(name, latency, query):
@@ -14,7 +14,7 @@ async def fetch(name, latency, query):
 
 
 async def search(query):
-    deadline = asyncio.get_running_loop().time() + 0.25
+    deadline = asyncio.get_running_loop().time() + 0.5
 
     async def ask(name, latency):
         try:
@@ -30,7 +30,7 @@ async def main():
     start = time.monotonic()
     for r in await search("gofer"):
         print(r)
-    print(f"search took {round((time.monotonic() - start) * 20) * 50}ms")
+    print(f"search took {round((time.monotonic() - start) * 10) * 100}ms")
 
 
 asyncio.run(main())
@@ -39,4 +39,4 @@ asyncio.run(main())
 # web result for "gofer"
 # images result for "gofer"
 # video: TimeoutError()
-# search took 250ms
+# search took 500ms

@@ -23,9 +23,9 @@ std::string download(std::size_t i, gofer::duration d) {
 int main() {
   gofer::run([] {
     const gofer::time_point start = gofer::now();
-    auto at = [start] {  // rounded to 50 ms
-      using fifty_ms = std::chrono::duration<long long, std::ratio<1, 20>>;
-      return std::chrono::round<fifty_ms>(gofer::since(start));
+    auto at = [start] {  // rounded to 100 ms
+      using tenths = std::chrono::duration<long long, std::deci>;
+      return std::chrono::round<tenths>(gofer::since(start));
     };
 
     const std::vector<gofer::duration> lengths{300ms, 100ms, 200ms, 100ms, 200ms, 100ms};

@@ -24,7 +24,7 @@ func main() {
 	var wg sync.WaitGroup
 	for i, d := range lengths {
 		slots <- struct{}{} // waits while 2 hold a slot
-		fmt.Println("download", i+1, "starts at", time.Since(start).Round(50*time.Millisecond))
+		fmt.Println("download", i+1, "starts at", time.Since(start).Round(100*time.Millisecond))
 		wg.Add(1)
 		go func(i int, d time.Duration) {
 			defer wg.Done()
@@ -33,7 +33,7 @@ func main() {
 		}(i, d)
 	}
 	wg.Wait()
-	fmt.Println("all done at", time.Since(start).Round(50*time.Millisecond))
+	fmt.Println("all done at", time.Since(start).Round(100*time.Millisecond))
 	fmt.Println("results:", strings.Join(results, " "))
 }
 

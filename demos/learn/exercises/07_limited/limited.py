@@ -10,7 +10,7 @@ async def main():
     start = time.monotonic()
 
     def at():
-        ms = round((time.monotonic() - start) * 20) * 50  # rounded to 50ms
+        ms = round((time.monotonic() - start) * 10) * 100  # rounded to 100ms
         return f"{ms}ms" if ms else "0s"  # as Go prints a Duration
 
     slots = asyncio.Semaphore(2)  # at most 2 downloads at once

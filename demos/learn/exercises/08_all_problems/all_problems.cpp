@@ -1,7 +1,7 @@
 // Exercise 8.2, every problem until a deadline (docs/learn/exercises.md):
 // the monitor no longer stops at the first problem. Three checkers report
 // problems on one channel; main prints each as it comes, stops them all
-// after 1.25 s, and waits for them before it says how many it heard.
+// after 1.3 s, and waits for them before it says how many it heard.
 #include <gofer/fmt.hpp>
 #include <gofer/gofer.hpp>
 
@@ -17,9 +17,9 @@ namespace {
 
 gofer::time_point start;
 
-auto at() {  // rounded to 50 ms
-  using fifty_ms = std::chrono::duration<long long, std::ratio<1, 20>>;
-  return std::chrono::round<fifty_ms>(gofer::since(start));
+auto at() {  // rounded to 100 ms
+  using tenths = std::chrono::duration<long long, std::deci>;
+  return std::chrono::round<tenths>(gofer::since(start));
 }
 
 using check_func = std::function<std::string(int)>;  // a problem, or ""
@@ -56,7 +56,7 @@ int main() {
         {700ms, [](int) { return std::string("net: unreachable"); }},  // net: always
     };
 
-    auto [ctx, cancel] = gofer::with_timeout(gofer::background(), 1250ms);
+    auto [ctx, cancel] = gofer::with_timeout(gofer::background(), 1300ms);
     gofer::defer release{cancel};
     auto problems = gofer::make_chan<std::string>();
     gofer::wait_group checkers;
@@ -85,5 +85,5 @@ int main() {
 // Output:
 // problem: net: unreachable at 700ms
 // problem: disk: 95% full at 1s
-// monitor: stopping at 1.25s
+// monitor: stopping at 1.3s
 // monitor: every checker stopped, 2 problems

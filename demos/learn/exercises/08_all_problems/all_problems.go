@@ -1,7 +1,7 @@
 // Exercise 8.2, every problem until a deadline (docs/learn/exercises.md):
 // the monitor no longer stops at the first problem. Three checkers report
 // problems on one channel; main prints each as it comes, stops them all
-// after 1.25 s, and waits for them before it says how many it heard.
+// after 1.3 s, and waits for them before it says how many it heard.
 package main
 
 import (
@@ -13,7 +13,7 @@ import (
 
 var start = time.Now()
 
-func at() time.Duration { return time.Since(start).Round(50 * time.Millisecond) }
+func at() time.Duration { return time.Since(start).Round(100 * time.Millisecond) }
 
 // runChecker calls check every period until ctx ends, and sends each
 // problem it finds. The send also gives up when ctx ends: main may have
@@ -52,7 +52,7 @@ func main() {
 		{700 * time.Millisecond, func(int) string { return "net: unreachable" }}, // net: always
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 1250*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 1300*time.Millisecond)
 	defer cancel()
 	problems := make(chan string)
 	var checkers sync.WaitGroup
@@ -81,5 +81,5 @@ func main() {
 // Output:
 // problem: net: unreachable at 700ms
 // problem: disk: 95% full at 1s
-// monitor: stopping at 1.25s
+// monitor: stopping at 1.3s
 // monitor: every checker stopped, 2 problems

@@ -1,7 +1,7 @@
 # Exercise 8.2, every problem until a deadline (docs/learn/exercises.md):
 # the monitor no longer stops at the first problem. Three checker tasks put
 # problems on one queue; main prints each as it comes, cancels them all
-# after 1.25 s, and waits for them before it says how many it heard.
+# after 1.3 s, and waits for them before it says how many it heard.
 import asyncio
 import itertools
 import time
@@ -10,7 +10,7 @@ start = time.monotonic()
 
 
 def at():
-    ms = round((time.monotonic() - start) * 20) * 50  # rounded to 50ms
+    ms = round((time.monotonic() - start) * 10) * 100  # rounded to 100ms
     return f"{ms}ms" if ms < 1000 else f"{ms / 1000:g}s"  # as Go prints a Duration
 
 
@@ -38,7 +38,7 @@ async def main():
 
     heard = 0
     try:
-        async with asyncio.timeout(1.25):
+        async with asyncio.timeout(1.3):
             while True:
                 p = await problems.get()
                 heard += 1
@@ -56,5 +56,5 @@ asyncio.run(main())
 # Output:
 # problem: net: unreachable at 700ms
 # problem: disk: 95% full at 1s
-# monitor: stopping at 1.25s
+# monitor: stopping at 1.3s
 # monitor: every checker stopped, 2 problems

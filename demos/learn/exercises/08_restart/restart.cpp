@@ -19,9 +19,9 @@ namespace {
 
 gofer::time_point start;
 
-auto at() {  // rounded to 50 ms
-  using fifty_ms = std::chrono::duration<long long, std::ratio<1, 20>>;
-  return std::chrono::round<fifty_ms>(gofer::since(start));
+auto at() {  // rounded to 100 ms
+  using tenths = std::chrono::duration<long long, std::deci>;
+  return std::chrono::round<tenths>(gofer::since(start));
 }
 
 struct checker {

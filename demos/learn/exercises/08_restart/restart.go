@@ -14,7 +14,7 @@ import (
 
 var start = time.Now()
 
-func at() time.Duration { return time.Since(start).Round(50 * time.Millisecond) }
+func at() time.Duration { return time.Since(start).Round(100 * time.Millisecond) }
 
 type checker struct {
 	name   string

@@ -10,7 +10,7 @@ start = time.monotonic()
 
 
 def at():
-    ms = round((time.monotonic() - start) * 20) * 50  # rounded to 50ms
+    ms = round((time.monotonic() - start) * 10) * 100  # rounded to 100ms
     return f"{ms}ms" if ms < 1000 else f"{ms / 1000:g}s"  # as Go prints a Duration
 
 

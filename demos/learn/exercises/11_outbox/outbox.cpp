@@ -1,7 +1,7 @@
 // Exercise 11.1, an outbox with retries (docs/learn/exercises.md): the job
 // queues its events without waiting for the network; one goroutine
-// delivers them in order, and retries a failed send after 100 ms, 200 ms,
-// 400 ms, ..., capped at 300 ms. The tracker is a fake that refuses event 2
+// delivers them in order, and retries a failed send after 200 ms, 400 ms,
+// 800 ms, ..., capped at 600 ms. The tracker is a fake that refuses event 2
 // three times.
 #include <gofer/fmt.hpp>
 #include <gofer/gofer.hpp>
@@ -19,9 +19,9 @@ namespace {
 
 gofer::time_point start;
 
-auto at() {  // rounded to 50 ms
-  using fifty_ms = std::chrono::duration<long long, std::ratio<1, 20>>;
-  return std::chrono::round<fifty_ms>(gofer::since(start));
+auto at() {  // rounded to 100 ms
+  using tenths = std::chrono::duration<long long, std::deci>;
+  return std::chrono::round<tenths>(gofer::since(start));
 }
 
 struct event {
@@ -42,8 +42,8 @@ bool send(const event& e) {
 // Sends each event until the tracker takes it, then the next one, until
 // outbox is closed and drained.
 void deliver(gofer::recv_chan<event> outbox, gofer::send_chan<gofer::signal> delivered) {
-  const gofer::duration base = 100ms;
-  const gofer::duration max_backoff = 300ms;
+  const gofer::duration base = 200ms;
+  const gofer::duration max_backoff = 600ms;
   for (const event& e : outbox) {
     gofer::duration backoff = base;
     for (int attempt = 1;; ++attempt) {
@@ -71,7 +71,7 @@ int main() {
 
     const std::array<const char*, 3> kinds{"start", "output", "finish"};  // the job
     for (int seq = 1; seq <= 3; ++seq) {
-      if (seq > 1) gofer::sleep(50ms);
+      if (seq > 1) gofer::sleep(100ms);
       fmt::print("queued seq={} type={} at {}\n", seq, kinds[seq - 1], at());
       outbox.send(event{seq, kinds[seq - 1]});
     }
@@ -84,11 +84,11 @@ int main() {
 // Output:
 // queued seq=1 type=start at 0s
 // send seq=1 attempt=1 -> ok at 0s
-// queued seq=2 type=output at 50ms
-// send seq=2 attempt=1 -> failed at 50ms, retry in 100ms
-// queued seq=3 type=finish at 100ms
-// send seq=2 attempt=2 -> failed at 150ms, retry in 200ms
-// send seq=2 attempt=3 -> failed at 350ms, retry in 300ms
-// send seq=2 attempt=4 -> ok at 650ms
-// send seq=3 attempt=1 -> ok at 650ms
-// all events delivered at 650ms
+// queued seq=2 type=output at 100ms
+// send seq=2 attempt=1 -> failed at 100ms, retry in 200ms
+// queued seq=3 type=finish at 200ms
+// send seq=2 attempt=2 -> failed at 300ms, retry in 400ms
+// send seq=2 attempt=3 -> failed at 700ms, retry in 600ms
+// send seq=2 attempt=4 -> ok at 1.3s
+// send seq=3 attempt=1 -> ok at 1.3s
+// all events delivered at 1.3s

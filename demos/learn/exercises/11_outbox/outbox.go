@@ -1,7 +1,7 @@
 // Exercise 11.1, an outbox with retries (docs/learn/exercises.md): the job
 // queues its events without waiting for the network; one goroutine
-// delivers them in order, and retries a failed send after 100 ms, 200 ms,
-// 400 ms, ..., capped at 300 ms. The tracker is a fake that refuses event 2
+// delivers them in order, and retries a failed send after 200 ms, 400 ms,
+// 800 ms, ..., capped at 600 ms. The tracker is a fake that refuses event 2
 // three times.
 package main
 
@@ -12,7 +12,7 @@ import (
 
 var start = time.Now()
 
-func at() time.Duration { return time.Since(start).Round(50 * time.Millisecond) }
+func at() time.Duration { return time.Since(start).Round(100 * time.Millisecond) }
 
 type event struct {
 	seq  int
@@ -33,7 +33,7 @@ func send(e event) bool {
 // deliver sends each event until the tracker takes it, then the next one,
 // until outbox is closed and drained.
 func deliver(outbox <-chan event, delivered chan<- struct{}) {
-	const base, maxBackoff = 100 * time.Millisecond, 300 * time.Millisecond
+	const base, maxBackoff = 200 * time.Millisecond, 600 * time.Millisecond
 	for e := range outbox {
 		backoff := base
 		for attempt := 1; ; attempt++ {
@@ -58,7 +58,7 @@ func main() {
 
 	for seq, kind := range []string{"start", "output", "finish"} { // the job
 		if seq > 0 {
-			time.Sleep(50 * time.Millisecond)
+			time.Sleep(100 * time.Millisecond)
 		}
 		fmt.Printf("queued seq=%d type=%s at %v\n", seq+1, kind, at())
 		outbox <- event{seq + 1, kind}
@@ -71,11 +71,11 @@ func main() {
 // Output:
 // queued seq=1 type=start at 0s
 // send seq=1 attempt=1 -> ok at 0s
-// queued seq=2 type=output at 50ms
-// send seq=2 attempt=1 -> failed at 50ms, retry in 100ms
-// queued seq=3 type=finish at 100ms
-// send seq=2 attempt=2 -> failed at 150ms, retry in 200ms
-// send seq=2 attempt=3 -> failed at 350ms, retry in 300ms
-// send seq=2 attempt=4 -> ok at 650ms
-// send seq=3 attempt=1 -> ok at 650ms
-// all events delivered at 650ms
+// queued seq=2 type=output at 100ms
+// send seq=2 attempt=1 -> failed at 100ms, retry in 200ms
+// queued seq=3 type=finish at 200ms
+// send seq=2 attempt=2 -> failed at 300ms, retry in 400ms
+// send seq=2 attempt=3 -> failed at 700ms, retry in 600ms
+// send seq=2 attempt=4 -> ok at 1.3s
+// send seq=3 attempt=1 -> ok at 1.3s
+// all events delivered at 1.3s

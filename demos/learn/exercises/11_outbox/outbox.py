@@ -1,7 +1,7 @@
 # Exercise 11.1, an outbox with retries (docs/learn/exercises.md): the job
 # queues its events without waiting for the network; one task delivers
-# them in order, and retries a failed send after 100 ms, 200 ms, 400 ms,
-# ..., capped at 300 ms. The tracker is a fake that refuses event 2 three
+# them in order, and retries a failed send after 200 ms, 400 ms, 800 ms,
+# ..., capped at 600 ms. The tracker is a fake that refuses event 2 three
 # times.
 import asyncio
 import time
@@ -10,7 +10,9 @@ start = time.monotonic()
 
 
 def at():
-    ms = round((time.monotonic() - start) * 20) * 50  # rounded to 50ms
+    ms = round((time.monotonic() - start) * 10) * 100  # rounded to 100ms
+    if ms >= 1000:
+        return f"{ms / 1000:g}s"
     return f"{ms}ms" if ms else "0s"  # as Go prints a Duration
 
 
@@ -27,7 +29,7 @@ async def send(seq):
 async def deliver(outbox):
     """Sends each event until the tracker takes it, then the next one, until
     the sentinel None."""
-    base, max_backoff = 0.1, 0.3
+    base, max_backoff = 0.2, 0.6
     while (event := await outbox.get()) is not None:
         seq, _ = event
         backoff = base
@@ -47,7 +49,7 @@ async def main():
 
     for seq, kind in enumerate(["start", "output", "finish"], 1):  # the job
         if seq > 1:
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(0.1)
         print(f"queued seq={seq} type={kind} at {at()}")
         outbox.put_nowait((seq, kind))
     outbox.put_nowait(None)
@@ -60,11 +62,11 @@ asyncio.run(main())
 # Output:
 # queued seq=1 type=start at 0s
 # send seq=1 attempt=1 -> ok at 0s
-# queued seq=2 type=output at 50ms
-# send seq=2 attempt=1 -> failed at 50ms, retry in 100ms
-# queued seq=3 type=finish at 100ms
-# send seq=2 attempt=2 -> failed at 150ms, retry in 200ms
-# send seq=2 attempt=3 -> failed at 350ms, retry in 300ms
-# send seq=2 attempt=4 -> ok at 650ms
-# send seq=3 attempt=1 -> ok at 650ms
-# all events delivered at 650ms
+# queued seq=2 type=output at 100ms
+# send seq=2 attempt=1 -> failed at 100ms, retry in 200ms
+# queued seq=3 type=finish at 200ms
+# send seq=2 attempt=2 -> failed at 300ms, retry in 400ms
+# send seq=2 attempt=3 -> failed at 700ms, retry in 600ms
+# send seq=2 attempt=4 -> ok at 1.3s
+# send seq=3 attempt=1 -> ok at 1.3s
+# all events delivered at 1.3s
