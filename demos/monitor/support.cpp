@@ -251,7 +251,7 @@ void timeline::write_svg(const std::string& path, const std::string& title) cons
 
   const double left = 150, right = 30, top = 50, lane_height = 44;
   const double width = 900, plot_width = width - left - right;
-  const double height = top + lane_height * static_cast<double>(lanes_.size()) + 80;
+  const double height = top + lane_height * static_cast<double>(lanes_.size()) + 104;
   const auto x = [&](gofer::duration at) {
     return left + plot_width * std::chrono::duration<double>(at).count() / axis_end;
   };
@@ -354,7 +354,15 @@ void timeline::write_svg(const std::string& path, const std::string& title) cons
       << "\" y=\"" << number(legend_y) << "\">still running at exit</text>\n"
       << "<rect x=\"" << number(left + 610) << "\" y=\"" << number(legend_y - 12)
       << "\" width=\"24\" height=\"14\" fill=\"#f4a261\"/><text x=\"" << number(left + 640)
-      << "\" y=\"" << number(legend_y) << "\">cleanup</text>\n"
+      << "\" y=\"" << number(legend_y)
+      << "\">cleanup</text>\n"
+      // Second row: main receiving a problem, the moment every lane shares.
+      << "<line x1=\"" << number(left + 9) << "\" y1=\"" << number(legend_y + 10) << "\" x2=\""
+      << number(left + 9) << "\" y2=\"" << number(legend_y + 34)
+      << "\" stroke=\"#d62828\" stroke-dasharray=\"4 3\"/><path d=\"M " << number(left + 9) << " "
+      << number(legend_y + 13) << " l 9 9 l -9 9 l -9 -9 z\" fill=\"#d62828\"/><text x=\""
+      << number(left + 26) << "\" y=\"" << number(legend_y + 26)
+      << "\">main receives the problem (the dashed line marks that instant on every lane)</text>\n"
       << "</svg>\n";
 }
 
