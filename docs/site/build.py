@@ -10,7 +10,7 @@ stays the source and reads as before.
 
 Usage: docs/site/build.py [--out build/docs-html] [--check-layout]
 
---check-layout adds check_layout.js to each page, which the browser test
+--check-layout adds check_layout.html (a script) to each page, which the browser test
 (tests/docs/html_test.py) uses to see that the columns really are side by side.
 Open <out>/learn/README.html (the course's contents) in a browser.
 """

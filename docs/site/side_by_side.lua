@@ -89,13 +89,12 @@ local function read_run(blocks, i)
 end
 
 local function Pandoc(document)
-  local out, i, runs = {}, 1, 0
+  local out, i = {}, 1
   local blocks = document.blocks
   while i <= #blocks do
     local run, after = read_run(blocks, i)
     if run then
       table.insert(out, run)
-      runs = runs + 1
       i = after
     else
       table.insert(out, blocks[i])
@@ -103,7 +102,6 @@ local function Pandoc(document)
     end
   end
   document.blocks = out
-  document.meta["side-by-side-runs"] = pandoc.MetaString(tostring(runs))
   return document
 end
 
