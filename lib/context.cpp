@@ -120,24 +120,24 @@ void start_after_funcs(std::vector<std::function<void()>>& fs) {
 // starts the after_funcs registered with them.
 void cancel(const std::shared_ptr<context_node>& root, std::error_code err,
             std::exception_ptr cause, bool detach_from_parent) {
-  std::vector<std::shared_ptr<context_node>> pending{root};
+  // `pending` allocates only once a node has children: most contexts
+  // cancelled have none (a with_cancel or with_timeout around one call).
+  std::vector<std::shared_ptr<context_node>> pending;
   std::vector<std::function<void()>> to_start;
-  while (!pending.empty()) {
-    std::shared_ptr<context_node> node = std::move(pending.back());
-    pending.pop_back();
+  auto cancel_one = [&](context_node& node) {
     std::unordered_map<context_node*, std::weak_ptr<context_node>> children;
     std::unordered_map<after_func_state*, std::shared_ptr<after_func_state>> after_funcs;
     std::optional<timer> deadline_timer;
     chan<signal> done;
     {
-      std::lock_guard lock{node->mutex};
-      if (node->err) continue;  // cancelled already: idempotent
-      node->err = err;
-      node->cause = cause;
-      children.swap(node->children);
-      after_funcs.swap(node->after_funcs);
-      deadline_timer.swap(node->deadline_timer);
-      done = node->done;
+      std::lock_guard lock{node.mutex};
+      if (node.err) return;  // cancelled already: idempotent
+      node.err = err;
+      node.cause = cause;
+      children.swap(node.children);
+      after_funcs.swap(node.after_funcs);
+      deadline_timer.swap(node.deadline_timer);
+      done = node.done;
     }
     if (done != nullptr) done.close();
     if (deadline_timer) deadline_timer->stop();
@@ -149,6 +149,12 @@ void cancel(const std::shared_ptr<context_node>& root, std::error_code err,
         to_start.push_back(std::move(registration->f));
       }
     }
+  };
+  cancel_one(*root);
+  while (!pending.empty()) {
+    const std::shared_ptr<context_node> node = std::move(pending.back());
+    pending.pop_back();
+    cancel_one(*node);
   }
   if (detach_from_parent && root->registered_with != nullptr) {
     std::lock_guard lock{root->registered_with->mutex};

@@ -254,7 +254,8 @@ void runtime::shutdown() {
   // this thread next runs fibers.
   boost::this_fiber::yield();
   stacks_->close_thread_cache();
-  stacks_->scavenge();  // the pool outlives this run: keep only warm_stacks resident
+  // The pool outlives this run: keep only warm_stacks resident.
+  stacks_->scavenge(stack_pool::keep::baseline);
   // Leave the thread as we found it: Boost's default single-thread scheduler.
   gofer_algorithm::current()->retire();
   boost::fibers::use_scheduling_algorithm<boost::fibers::algo::round_robin>();

@@ -42,6 +42,12 @@ class goroutine final : public boost::fibers::fiber_properties {
   // context (main's is its thread's own); null means "take a pooled one".
   goroutine(runtime* rt, std::uint64_t id, std::string name, void* tsan_fiber = nullptr);
   ~goroutine() override;
+  // Records are recycled through per-thread caches (lib/goroutine.cpp), as
+  // Go keeps dead Gs for reuse: Boost.Fiber deletes a goroutine's record on
+  // the thread its fiber ended on, often not the one that started it, and
+  // malloc's free of another thread's block takes that arena's lock.
+  static void* operator new(std::size_t size);
+  static void operator delete(void* block) noexcept;
   parker_impl parker;          // reused by every block of this goroutine
   void* tsan_fiber = nullptr;  // null again once given back (TSan builds)
   const std::uint64_t id;      // 1 for main, then in order of go()
@@ -120,7 +126,7 @@ class runtime final : public scheduler_hooks {
   // scheduler_hooks
   time_point poll_timers() noexcept override;
   bool all_asleep() noexcept override;
-  void all_idle() noexcept override { stacks_->scavenge(); }
+  void all_idle() noexcept override { stacks_->scavenge(stack_pool::keep::recent_demand); }
   bool io_pending() noexcept override;
   bool io_needs_poller() noexcept override;
   bool wait_io(time_point deadline) noexcept override;

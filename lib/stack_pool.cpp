@@ -97,6 +97,7 @@ void* stack_pool::take_locked() {
   GOFER_ASSERT(s.free > 0);
   --s.free;
   s.cold = false;
+  peak_in_use_ = std::max(peak_in_use_, slabs_.size() * stacks_per_slab_ - free_.size());
   return bottom;
 }
 
@@ -110,14 +111,19 @@ void stack_pool::give_locked(void* bottom) noexcept {
   ++s.free;
 }
 
-void stack_pool::scavenge() noexcept {
+void stack_pool::scavenge(keep what) noexcept {
   std::lock_guard lock{mutex_};
+  const std::size_t in_use = slabs_.size() * stacks_per_slab_ - free_.size();
+  const std::size_t keep_warm =
+      what == keep::recent_demand ? std::max(warm_stacks, peak_in_use_) : warm_stacks;
+  peak_in_use_ = in_use;  // the next interval's demand starts from here
   std::size_t cold_stacks = 0;
   for (const slab& s : slabs_)
     cold_stacks += s.cold ? stacks_per_slab_ : 0;
   std::size_t warm_free = free_.size() - cold_stacks;
+  bool released = false;
   for (slab& s : slabs_) {
-    if (warm_free <= warm_stacks) break;
+    if (warm_free <= keep_warm) break;
     if (s.cold || s.free != stacks_per_slab_) continue;
     // Every stack of this slab is free, and enough others are warm: give its
     // pages back. Under mutex_: no stack of it can be handed out meanwhile.
@@ -125,8 +131,15 @@ void stack_pool::scavenge() noexcept {
     // a new fiber does not mind. A failure only leaves the pages resident.
     (void)::madvise(s.base, stride_ * stacks_per_slab_, MADV_DONTNEED);
     s.cold = true;
+    released = true;
     warm_free -= stacks_per_slab_;
   }
+  if (!released) return;
+  // free_ is taken from the back: put the cold stacks at the front, so that
+  // every warm one goes out before a cold one has to fault in. In place, no
+  // allocation (this is noexcept); the order within each part does not
+  // matter.
+  std::partition(free_.begin(), free_.end(), [this](void* bottom) { return slab_of(bottom).cold; });
 }
 
 boost::context::stack_context stack_pool::allocate() {

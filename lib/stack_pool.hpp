@@ -32,14 +32,25 @@
 // one's warm stacks.
 //
 // Resident memory follows live goroutines, not the most there ever were:
-// when a runtime goes idle (its last awake worker parks) or ends,
 // scavenge() gives the pages of whole free slabs back to the kernel
-// (madvise MADV_DONTNEED, one call per slab of 64 stacks), keeping
-// `warm_stacks` free stacks warm (8192: at most 64 MiB resident, at two
-// pages each); they fault in again, zeroed, when reused. Not on every free:
-// a page fault costs microseconds (tens on some VMs), and a program that
+// (madvise MADV_DONTNEED, one call per slab of 64 stacks), and they fault in
+// again, zeroed, when reused. Not on every free: a page fault costs
+// microseconds (10-30 on the VM this was measured on), and a program that
 // spawns and joins in a loop would pay it for every goroutine (Go's
-// scavenger, too, returns memory in the background, not as it is freed).
+// scavenger, too, returns memory in the background, paced, not as it is
+// freed). Two callers:
+//   - a runtime that goes idle (its last awake worker parks) calls
+//     scavenge(keep::recent_demand): it keeps warm as many free stacks as
+//     were in use at once since the last scavenge (at least `warm_stacks`).
+//     A program that runs bursts of goroutines and idles between them - a
+//     spawn-join loop on two threads idles after every batch - keeps its
+//     burst's stacks warm, instead of giving back everything beyond
+//     warm_stacks and faulting it in again in the next burst (that cost a
+//     spawn-join on two threads 1.2 us per goroutine here); once a quieter
+//     stretch follows, the next idle gives the rest back.
+//   - a runtime that ends calls scavenge(keep::baseline): warm_stacks (8192:
+//     at most 64 MiB resident, at two pages each).
+// Warm free stacks go out before cold (given back) ones.
 // The mappings (address space only, once scavenged) stay for the life of
 // the process.
 #pragma once
@@ -76,8 +87,12 @@ class stack_pool {
   void open_thread_cache();
   void close_thread_cache() noexcept;
 
-  // Gives back to the kernel the pages of free slabs beyond warm_stacks.
-  void scavenge() noexcept;
+  // How many free stacks scavenge keeps warm: warm_stacks (baseline), or
+  // the most in use at once since the last scavenge, if that is more
+  // (recent_demand).
+  enum class keep { baseline, recent_demand };
+  // Gives back to the kernel the pages of whole free slabs beyond those.
+  void scavenge(keep what) noexcept;
 
   // How many stacks a thread's cache moves to or from the shared list at
   // once, and the most it holds.
@@ -108,6 +123,9 @@ class stack_pool {
   ranked_mutex mutex_{lock_rank::leaf};  // guards the members below
   std::vector<void*> free_;              // lowest usable address of each free stack
   std::vector<slab> slabs_;  // every mapping, by ascending base; unmapped by the destructor
+  // The most stacks out of free_ at once (in goroutines or thread caches)
+  // since the last scavenge.
+  std::size_t peak_in_use_ = 0;
 };
 
 // The Boost.Context StackAllocator each goroutine's fiber gets (lib/

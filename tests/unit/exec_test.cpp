@@ -49,9 +49,16 @@ int live_processes_in_group(pid_t pgid) {
   while (const dirent* entry = ::readdir(proc)) {
     const std::string name = entry->d_name;
     if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream stat_file("/proc/" + name + "/stat");
-    std::string line;
-    if (!std::getline(stat_file, line)) continue;  // gone meanwhile
+    // read(2), not a stream: a process that ends between open and read
+    // fails the read with ESRCH, which libstdc++'s filebuf throws as
+    // std::ios_base::failure. Gone meanwhile is not live.
+    const int fd = ::open(("/proc/" + name + "/stat").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    char buffer[1024];
+    const ssize_t got = ::read(fd, buffer, sizeof buffer - 1);
+    ::close(fd);
+    if (got <= 0) continue;
+    const std::string line(buffer, static_cast<std::size_t>(got));
     // pid (comm) state ppid pgrp ...; comm may hold spaces: parse after ')'.
     const std::size_t close = line.rfind(')');
     if (close == std::string::npos) continue;

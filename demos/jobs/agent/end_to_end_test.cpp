@@ -20,6 +20,7 @@
 
 #include <boost/json.hpp>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -265,8 +266,17 @@ bool group_alive(int pgid) {
   for (const auto& entry : fs::directory_iterator("/proc")) {
     const std::string name = entry.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;  // not a process
-    std::ifstream file(entry.path() / "stat");
-    std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+    // read(2), not a stream: a process that ends between open and read
+    // fails the read with ESRCH, which libstdc++'s filebuf throws as
+    // std::ios_base::failure ("basic_filebuf::underflow error reading the
+    // file: No such process"), a failure under ASan once. Gone is not alive.
+    const int fd = ::open((entry.path() / "stat").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    char buffer[1024];
+    const ssize_t got = ::read(fd, buffer, sizeof buffer - 1);
+    ::close(fd);
+    if (got <= 0) continue;
+    const std::string text(buffer, static_cast<std::size_t>(got));
     const std::size_t close = text.rfind(") ");
     if (close == std::string::npos) continue;
     char state = 0;
