@@ -35,7 +35,8 @@
 // scavenge() gives the pages of whole free slabs back to the kernel
 // (madvise MADV_DONTNEED, one call per slab of 64 stacks), and they fault in
 // again, zeroed, when reused. Not on every free: a page fault costs
-// microseconds (10-30 on the VM this was measured on), and a program that
+// microseconds (13-19 on the VM this was measured on, bench/page_fault_cost;
+// a madvise of one page 7-10), and a program that
 // spawns and joins in a loop would pay it for every goroutine (Go's
 // scavenger, too, returns memory in the background, paced, not as it is
 // freed). Two callers:
@@ -46,7 +47,7 @@
 //     spawn-join loop on two threads idles after every batch - keeps its
 //     burst's stacks warm, instead of giving back everything beyond
 //     warm_stacks and faulting it in again in the next burst (that cost a
-//     spawn-join on two threads 1.2 us per goroutine here); once a quieter
+//     spawn-join on two threads about 1 us per goroutine here); once a quieter
 //     stretch follows, the next idle gives the rest back.
 //   - a runtime that ends calls scavenge(keep::baseline): warm_stacks (8192:
 //     at most 64 MiB resident, at two pages each).
