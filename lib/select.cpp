@@ -123,10 +123,26 @@ std::size_t select(select_case* const* cases, std::uint16_t count, std::uint16_t
     poll_order[j] = i;
     ++polled;
   }
-  std::copy(poll_order, poll_order + polled, lock_order);
-  std::sort(lock_order, lock_order + polled, [cases](std::uint16_t a, std::uint16_t b) {
+  // The lock order: the polled cases by channel address. Selects have a few
+  // cases, so an insertion sort, element by element: std::copy and
+  // std::sort of two or three indices cost a memmove call and the sort's
+  // set-up, a fifth of an uncontended select's samples.
+  const auto chan_less = [cases](std::uint16_t a, std::uint16_t b) {
     return std::less<chan_base*>{}(cases[a]->chan, cases[b]->chan);
-  });
+  };
+  if (polled <= 8) {
+    for (std::uint16_t k = 0; k < polled; ++k) {
+      const std::uint16_t i = poll_order[k];
+      std::uint16_t at = k;
+      for (; at > 0 && chan_less(i, lock_order[at - 1]); --at)
+        lock_order[at] = lock_order[at - 1];
+      lock_order[at] = i;
+    }
+  } else {
+    for (std::uint16_t k = 0; k < polled; ++k)
+      lock_order[k] = poll_order[k];
+    std::sort(lock_order, lock_order + polled, chan_less);
+  }
   channel_locks locks{cases, lock_order, polled};
 
   // Pass 1: is any case ready now?
