@@ -4,7 +4,6 @@
 // behind: no descriptor, no zombie, no process of a killed group.
 #include <doctest/doctest.h>
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -14,7 +13,6 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
@@ -25,6 +23,7 @@
 
 #include "../support/counted.hpp"
 #include "../support/fds.hpp"
+#include "../support/processes.hpp"
 
 using gofer_test::for_each_scheduler;
 using gofer_test::open_fds;
@@ -39,39 +38,7 @@ bool no_children_left() {
   return pid == -1 && errno == ECHILD;
 }
 
-// Live (not zombie) processes whose process group is `pgid`, from /proc.
-// Zombies are dead: whether they are reaped is up to init, which in a
-// container may not be a reaping one.
-int live_processes_in_group(pid_t pgid) {
-  int live = 0;
-  DIR* proc = ::opendir("/proc");
-  REQUIRE(proc != nullptr);
-  while (const dirent* entry = ::readdir(proc)) {
-    const std::string name = entry->d_name;
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    // read(2), not a stream: a process that ends between open and read
-    // fails the read with ESRCH, which libstdc++'s filebuf throws as
-    // std::ios_base::failure. Gone meanwhile is not live.
-    const int fd = ::open(("/proc/" + name + "/stat").c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) continue;
-    char buffer[1024];
-    const ssize_t got = ::read(fd, buffer, sizeof buffer - 1);
-    ::close(fd);
-    if (got <= 0) continue;
-    const std::string line(buffer, static_cast<std::size_t>(got));
-    // pid (comm) state ppid pgrp ...; comm may hold spaces: parse after ')'.
-    const std::size_t close = line.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream rest(line.substr(close + 1));
-    char state = 0;
-    long ppid = 0;
-    long pgrp = 0;
-    rest >> state >> ppid >> pgrp;
-    if (pgrp == pgid && state != 'Z' && state != 'X') ++live;
-  }
-  ::closedir(proc);
-  return live;
-}
+using gofer_test::live_processes_in_group;
 
 // Parks until `done()` or about 5 s (the real clock), for things the kernel
 // finishes on its own time (init reaping an orphan).

@@ -20,7 +20,6 @@
 
 #include <boost/json.hpp>
 
-#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -39,6 +38,7 @@
 #include <utility>
 #include <vector>
 
+#include "../../../tests/support/processes.hpp"
 #include "../../../tests/support/temp_dir.hpp"
 #include "event.hpp"
 
@@ -259,32 +259,9 @@ int job_pid(const fake_tracker& tracker, const std::string& job) {
   return static_cast<int>(events.front().at("pid").as_int64());
 }
 
-// No live process of the job's group is left. A killed process whose parent
-// has not reaped it yet (a zombie) still belongs to its group, and kill(2)
-// still finds the group then: so look at the processes' states in /proc.
+// No live process of the job's group is left (a zombie is not live).
 bool group_alive(int pgid) {
-  for (const auto& entry : fs::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;  // not a process
-    // read(2), not a stream: a process that ends between open and read
-    // fails the read with ESRCH, which libstdc++'s filebuf throws as
-    // std::ios_base::failure ("basic_filebuf::underflow error reading the
-    // file: No such process"), a failure under ASan once. Gone is not alive.
-    const int fd = ::open((entry.path() / "stat").c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) continue;
-    char buffer[1024];
-    const ssize_t got = ::read(fd, buffer, sizeof buffer - 1);
-    ::close(fd);
-    if (got <= 0) continue;
-    const std::string text(buffer, static_cast<std::size_t>(got));
-    const std::size_t close = text.rfind(") ");
-    if (close == std::string::npos) continue;
-    char state = 0;
-    int parent = 0, group = 0;
-    if (std::sscanf(text.c_str() + close + 2, "%c %d %d", &state, &parent, &group) != 3) continue;
-    if (group == pgid && state != 'Z') return true;
-  }
-  return false;
+  return gofer_test::live_processes_in_group(pgid) > 0;
 }
 
 std::size_t open_descriptors() {
