@@ -97,7 +97,7 @@ void* stack_pool::take_locked() {
   GOFER_ASSERT(s.free > 0);
   --s.free;
   s.cold = false;
-  peak_in_use_ = std::max(peak_in_use_, slabs_.size() * stacks_per_slab_ - free_.size());
+  peak_in_use_ = std::max(peak_in_use_, in_use_locked());
   return bottom;
 }
 
@@ -113,10 +113,9 @@ void stack_pool::give_locked(void* bottom) noexcept {
 
 void stack_pool::scavenge(keep what) noexcept {
   std::lock_guard lock{mutex_};
-  const std::size_t in_use = slabs_.size() * stacks_per_slab_ - free_.size();
   const std::size_t keep_warm =
       what == keep::recent_demand ? std::max(warm_stacks, peak_in_use_) : warm_stacks;
-  peak_in_use_ = in_use;  // the next interval's demand starts from here
+  peak_in_use_ = in_use_locked();  // the next interval's demand starts from here
   std::size_t cold_stacks = 0;
   for (const slab& s : slabs_)
     cold_stacks += s.cold ? stacks_per_slab_ : 0;

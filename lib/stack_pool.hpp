@@ -113,6 +113,10 @@ class stack_pool {
   void* take_locked();                      // with mutex_ held
   void give_locked(void* bottom) noexcept;  // with mutex_ held
   slab& slab_of(void* bottom) noexcept;     // with mutex_ held
+  // Stacks out of free_ (in goroutines or thread caches); with mutex_ held.
+  std::size_t in_use_locked() const noexcept {
+    return slabs_.size() * stacks_per_slab_ - free_.size();
+  }
 
   const std::size_t requested_size_;  // run_options::stack_size
   const std::size_t page_size_;
