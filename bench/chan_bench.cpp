@@ -38,6 +38,7 @@
 #include "gofer/select.hpp"
 #include "gofer/sync.hpp"
 #include "gofer/time.hpp"
+#include "lone.hpp"
 
 namespace {
 
@@ -69,7 +70,8 @@ void run_parallel(
       std::atomic<std::int64_t> ops{0};
     };
     std::vector<counter> counts(helpers);
-    std::atomic<bool> stop{false};
+    const auto stop_flag = gofer_bench::make_lone<std::atomic<bool>>();  // bench/lone.hpp
+    std::atomic<bool>& stop = stop_flag->value;
     auto done = gofer::make_chan<gofer::signal>(static_cast<std::ptrdiff_t>(helpers));
     for (counter& count : counts) {
       gofer::go([&stop, &count, &make_op, done] {
@@ -217,7 +219,8 @@ void select_n(benchmark::State& state) {
     std::array<gofer::chan<int>, N> chans;
     for (auto& ch : chans)
       ch = gofer::make_chan<int>(st.range(0));
-    std::atomic<bool> stop{false};
+    const auto stop_flag = gofer_bench::make_lone<std::atomic<bool>>();  // bench/lone.hpp
+    std::atomic<bool>& stop = stop_flag->value;
     gofer::go([chans, &stop] {
       for (std::size_t i = 0; !stop.load(std::memory_order_relaxed); ++i)
         chans[i % N].send(1);
@@ -389,7 +392,8 @@ void chan_creation(benchmark::State& state) {
 void spawn_join(benchmark::State& state) {
   in_gofer(state, 0, [](benchmark::State& st) {
     auto done = gofer::make_chan<gofer::signal>(1);
-    std::atomic<std::int64_t> left{0};
+    const auto left_count = gofer_bench::make_lone<std::atomic<std::int64_t>>();
+    std::atomic<std::int64_t>& left = left_count->value;
     auto batch = [&left, &done] {
       left.store(spawn_count, std::memory_order_relaxed);
       for (std::int64_t i = 0; i < spawn_count; ++i) {

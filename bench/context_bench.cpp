@@ -23,6 +23,7 @@
 #include "gofer/group.hpp"
 #include "gofer/runtime.hpp"
 #include "gofer/select.hpp"
+#include "lone.hpp"
 
 namespace {
 
@@ -59,8 +60,11 @@ void cancel_fanout_10k(benchmark::State& state) {
       auto all_started = gofer::make_chan<gofer::signal>(1);
       auto all_observed = gofer::make_chan<gofer::signal>(1);
       auto never = gofer::make_chan<int>();  // a second case, as a real select has
-      std::atomic<std::int64_t> started{0};
-      std::atomic<std::int64_t> left{fanout_goroutines};
+      const auto started_count = gofer_bench::make_lone<std::atomic<std::int64_t>>();
+      const auto left_count = gofer_bench::make_lone<std::atomic<std::int64_t>>();
+      std::atomic<std::int64_t>& started = started_count->value;
+      std::atomic<std::int64_t>& left = left_count->value;
+      left.store(fanout_goroutines);
       for (std::int64_t i = 0; i < fanout_goroutines; ++i) {
         gofer::go([&started, &left, done = ctx.done(), never, all_started, all_observed] {
           if (started.fetch_add(1, std::memory_order_acq_rel) + 1 == fanout_goroutines) {
@@ -100,7 +104,8 @@ void cancel_fanout_10k(benchmark::State& state) {
 // Go: BenchmarkErrgroup100k.
 void errgroup_100k(benchmark::State& state) {
   in_gofer(state, [](benchmark::State& st) {
-    std::atomic<std::int64_t> calls{0};
+    const auto calls_count = gofer_bench::make_lone<std::atomic<std::int64_t>>();  // lone.hpp
+    std::atomic<std::int64_t>& calls = calls_count->value;
     auto group = [&calls] {
       gofer::error_group g;
       for (std::int64_t i = 0; i < group_tasks; ++i) {
