@@ -4,9 +4,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <mutex>
 #include <new>
 
 #include "gofer/detail/assert.hpp"
+#include "ranked_mutex.hpp"
 
 namespace gofer::detail {
 
@@ -64,18 +66,28 @@ void stack_pool::add_slab() {
                                MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (mapping == MAP_FAILED) throw std::bad_alloc();
   auto* const base = static_cast<char*>(mapping);
+  // Room in both lists for every stack there is, so that give_locked and
+  // scavenge never allocate. On failure nothing has changed but the mapping.
+  const std::size_t total = (slabs_.size() + 1) * stacks_per_slab_;
+  try {
+    warm_.reserve(total);
+    cold_.reserve(total);
+    slabs_.reserve(slabs_.size() + 1);
+  } catch (...) {
+    ::munmap(mapping, bytes);
+    throw;
+  }
   const auto at = std::upper_bound(slabs_.begin(), slabs_.end(), base,
                                    [](char* b, const slab& s) { return b < s.base; });
-  slabs_.insert(at, slab{base, stacks_per_slab_, false});
-  // Room for every stack there is, so that give_locked never allocates.
-  free_.reserve(slabs_.size() * stacks_per_slab_);
-  // Hand out the lowest stacks first: free_ is a stack (LIFO), so push in
-  // reverse. The guard page, when there is one, is the lowest page of each
-  // stride: stacks grow down into it.
+  slabs_.insert(at, slab{base});
+  // A new slab's pages are not resident yet: its stacks are cold. Hand out
+  // the lowest first (taken from the back, so pushed in reverse). The guard
+  // page, when there is one, is the lowest page of each stride: stacks grow
+  // down into it.
   for (std::size_t i = stacks_per_slab_; i-- > 0;) {
     char* const stride = base + i * stride_;
     if (guard_pages_ && ::mprotect(stride, page_size_, PROT_NONE) != 0) throw std::bad_alloc();
-    free_.push_back(stride + (guard_pages_ ? page_size_ : 0));
+    cold_.push_back(stride + (guard_pages_ ? page_size_ : 0));
   }
 }
 
@@ -90,55 +102,68 @@ stack_pool::slab& stack_pool::slab_of(void* bottom) noexcept {
 }
 
 void* stack_pool::take_locked() {
-  if (free_.empty()) add_slab();
-  void* const bottom = free_.back();
-  free_.pop_back();
-  slab& s = slab_of(bottom);
-  GOFER_ASSERT(s.free > 0);
-  --s.free;
-  s.cold = false;
+  // Warm before cold: a cold stack's first touch is a page fault.
+  if (warm_.empty() && cold_.empty()) add_slab();
+  std::vector<void*>& from = warm_.empty() ? cold_ : warm_;
+  void* const bottom = from.back();
+  from.pop_back();
   peak_in_use_ = std::max(peak_in_use_, in_use_locked());
   return bottom;
 }
 
 void stack_pool::give_locked(void* bottom) noexcept {
-  // free_ has had room for every stack since add_slab reserved it, so this
+  // warm_ has had room for every stack since add_slab reserved it, so this
   // never allocates (and so cannot throw).
-  GOFER_ASSERT(free_.size() < free_.capacity());
-  free_.push_back(bottom);
-  slab& s = slab_of(bottom);
-  GOFER_ASSERT(s.free < stacks_per_slab_);
-  ++s.free;
+  GOFER_ASSERT(warm_.size() < warm_.capacity());
+  warm_.push_back(bottom);
 }
 
 void stack_pool::scavenge(keep what) noexcept {
-  std::lock_guard lock{mutex_};
+  spinlock_lock lock{lock_};
   const std::size_t keep_warm =
       what == keep::recent_demand ? std::max(warm_stacks, peak_in_use_) : warm_stacks;
   peak_in_use_ = in_use_locked();  // the next interval's demand starts from here
-  std::size_t cold_stacks = 0;
-  for (const slab& s : slabs_)
-    cold_stacks += s.cold ? stacks_per_slab_ : 0;
-  std::size_t warm_free = free_.size() - cold_stacks;
+  // The common case, a runtime that idles between bursts of the same size,
+  // stops here, in constant time.
+  if (warm_.size() <= keep_warm) return;
+  // Which slabs are wholly free, and which of those have warm stacks.
+  for (slab& s : slabs_) {
+    s.free = 0;
+    s.warm = 0;
+  }
+  for (void* bottom : warm_) {
+    slab& s = slab_of(bottom);
+    ++s.free;
+    ++s.warm;
+  }
+  for (void* bottom : cold_)
+    ++slab_of(bottom).free;
+  std::size_t warm_left = warm_.size();
   bool released = false;
   for (slab& s : slabs_) {
-    if (warm_free <= keep_warm) break;
-    if (s.cold || s.free != stacks_per_slab_) continue;
+    if (warm_left <= keep_warm) break;
+    if (s.warm == 0 || s.free != stacks_per_slab_) continue;
     // Every stack of this slab is free, and enough others are warm: give its
-    // pages back. Under mutex_: no stack of it can be handed out meanwhile.
+    // pages back. Under lock_: no stack of it can be handed out meanwhile.
     // MADV_DONTNEED on private anonymous memory reads back as zeroes, which
     // a new fiber does not mind. A failure only leaves the pages resident.
     (void)::madvise(s.base, stride_ * stacks_per_slab_, MADV_DONTNEED);
-    s.cold = true;
+    warm_left -= s.warm;
+    s.free = 0;  // marks it for the move below
     released = true;
-    warm_free -= stacks_per_slab_;
   }
   if (!released) return;
-  // free_ is taken from the back: put the cold stacks at the front, so that
-  // every warm one goes out before a cold one has to fault in. In place, no
-  // allocation (this is noexcept); the order within each part does not
-  // matter.
-  std::partition(free_.begin(), free_.end(), [this](void* bottom) { return slab_of(bottom).cold; });
+  // Move the released slabs' warm stacks to cold_ (which has room for every
+  // stack), keeping the rest of warm_ in order. In place: this is noexcept.
+  std::size_t kept = 0;
+  for (void* bottom : warm_) {
+    if (slab_of(bottom).free != 0) {
+      warm_[kept++] = bottom;
+    } else {
+      cold_.push_back(bottom);
+    }
+  }
+  warm_.resize(kept);
 }
 
 boost::context::stack_context stack_pool::allocate() {
@@ -146,14 +171,14 @@ boost::context::stack_context stack_pool::allocate() {
   thread_cache& cache = this_thread_cache;
   if (cache.pool == this) {
     if (cache.stacks.empty()) {
-      std::lock_guard lock{mutex_};
+      spinlock_lock lock{lock_};
       for (std::size_t k = 0; k < cache_batch; ++k)
         cache.stacks.push_back(take_locked());
     }
     bottom = cache.stacks.back();
     cache.stacks.pop_back();
   } else {
-    std::lock_guard lock{mutex_};
+    spinlock_lock lock{lock_};
     bottom = take_locked();
   }
   boost::context::stack_context stack;
@@ -166,7 +191,7 @@ void stack_pool::deallocate(boost::context::stack_context& stack) noexcept {
   void* const bottom = static_cast<char*>(stack.sp) - stack.size;
   thread_cache& cache = this_thread_cache;
   if (cache.pool != this) {
-    std::lock_guard lock{mutex_};
+    spinlock_lock lock{lock_};
     give_locked(bottom);
     return;
   }
@@ -176,9 +201,10 @@ void stack_pool::deallocate(boost::context::stack_context& stack) noexcept {
   if (cache.stacks.size() > cache_limit) {
     // Give back the least recently freed half (the front): the stacks whose
     // pages are least likely to be in this core's cache.
-    std::lock_guard lock{mutex_};
+    spinlock_lock lock{lock_};
     for (std::size_t k = 0; k < cache_batch; ++k)
       give_locked(cache.stacks[k]);
+    lock.unlock();
     cache.stacks.erase(cache.stacks.begin(),
                        cache.stacks.begin() + static_cast<std::ptrdiff_t>(cache_batch));
   }
@@ -198,7 +224,7 @@ void stack_pool::close_thread_cache() noexcept {
   thread_cache& cache = this_thread_cache;
   if (cache.pool != this) return;
   cache.pool = nullptr;
-  std::lock_guard lock{mutex_};
+  spinlock_lock lock{lock_};
   for (void* bottom : cache.stacks)
     give_locked(bottom);
   cache.stacks.clear();

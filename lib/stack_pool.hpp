@@ -14,7 +14,7 @@
 // the last goroutine's accesses in TSan's shadow, but they happen before the
 // next goroutine's: the last one's final switch away synchronises (as every
 // switch lib/scheduler.cpp announces does), the stack comes back and goes
-// out again on one thread or across threads under mutex_ (a thread cache's
+// out again on one thread or across threads under lock_ (a thread cache's
 // batches), and the next goroutine's first switch in comes
 // after that, through the run queues. Mapping and unmapping a stack per
 // goroutine instead made TSan remap shadow and meta memory at ever new
@@ -22,7 +22,7 @@
 //
 // Each worker thread keeps a small cache of free stacks (Go: the per-P stack
 // cache, stackcache), so spawning and exiting goroutines on several threads
-// do not meet on mutex_: a thread takes and gives back `cache_batch` stacks
+// do not meet on lock_ for every stack: a thread takes and gives back `cache_batch` stacks
 // at a time. A thread uses its cache only between open_thread_cache() and
 // close_thread_cache() (a worker's lifetime); elsewhere stacks go straight
 // to the shared list.
@@ -58,13 +58,12 @@
 
 #include <cstddef>
 #include <memory>
-#include <mutex>
 #include <utility>
 #include <vector>
 
 #include <boost/context/stack_context.hpp>
 
-#include "ranked_mutex.hpp"
+#include "gofer/detail/spinlock.hpp"
 
 namespace gofer::detail {
 
@@ -93,6 +92,9 @@ class stack_pool {
   // (recent_demand).
   enum class keep { baseline, recent_demand };
   // Gives back to the kernel the pages of whole free slabs beyond those.
+  // Constant time when no more stacks are warm than it keeps (a runtime
+  // that idles between bursts of one size); else one pass over the free
+  // stacks.
   void scavenge(keep what) noexcept;
 
   // How many stacks a thread's cache moves to or from the shared list at
@@ -106,16 +108,19 @@ class stack_pool {
  private:
   struct slab {
     char* base;
-    std::size_t free = 0;  // how many of its stacks are in free_
-    bool cold = false;     // pages given back; no stack of it handed out since
+    // Scratch for scavenge: how many of its stacks are free, and how many of
+    // those are in warm_.
+    std::size_t free = 0;
+    std::size_t warm = 0;
   };
-  void add_slab();                          // with mutex_ held
-  void* take_locked();                      // with mutex_ held
-  void give_locked(void* bottom) noexcept;  // with mutex_ held
-  slab& slab_of(void* bottom) noexcept;     // with mutex_ held
-  // Stacks out of free_ (in goroutines or thread caches); with mutex_ held.
+  void add_slab();                          // with lock_ held
+  void* take_locked();                      // with lock_ held
+  void give_locked(void* bottom) noexcept;  // with lock_ held
+  slab& slab_of(void* bottom) noexcept;     // with lock_ held
+  // Stacks out of the free lists (in goroutines or thread caches); with
+  // lock_ held.
   std::size_t in_use_locked() const noexcept {
-    return slabs_.size() * stacks_per_slab_ - free_.size();
+    return slabs_.size() * stacks_per_slab_ - warm_.size() - cold_.size();
   }
 
   const std::size_t requested_size_;  // run_options::stack_size
@@ -125,11 +130,23 @@ class stack_pool {
   const std::size_t stride_;  // stack_size_ plus the guard page, if any
   const std::size_t stacks_per_slab_;
 
-  ranked_mutex mutex_{lock_rank::leaf};  // guards the members below
-  std::vector<void*> free_;              // lowest usable address of each free stack
+  // Guards the members below. A spinlock: taking or giving a thread cache's
+  // batch is a copy of cache_batch pointers, with no per-stack bookkeeping
+  // (that is scavenge's, which runs when a runtime idles), so a worker that
+  // finds it held waits a few dozen nanoseconds. A mutex here put the
+  // spawning thread and the one ending goroutines to sleep on a futex
+  // against each other (12% of a spawn-join on two threads, in the kernel).
+  spinlock lock_{lock_rank::leaf};
+  // Free stacks, by lowest usable address, each list taken from the back.
+  // warm_: given back by goroutines since the last scavenge, pages likely
+  // resident. cold_: new slabs' and those scavenge gave back to the kernel;
+  // taken only once warm_ is empty. Each has room for every stack there is
+  // (add_slab reserves it), so that giving back never allocates.
+  std::vector<void*> warm_;
+  std::vector<void*> cold_;
   std::vector<slab> slabs_;  // every mapping, by ascending base; unmapped by the destructor
-  // The most stacks out of free_ at once (in goroutines or thread caches)
-  // since the last scavenge.
+  // The most stacks out of the free lists at once (in goroutines or thread
+  // caches) since the last scavenge.
   std::size_t peak_in_use_ = 0;
 };
 
