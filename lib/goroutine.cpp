@@ -14,6 +14,7 @@
 #include "gofer/detail/assert.hpp"
 #include "gofer/detail/sanitizer.hpp"
 #include "ranked_mutex.hpp"
+#include "recycler.hpp"
 #include "runtime_state.hpp"
 
 namespace gofer::detail {
@@ -70,120 +71,45 @@ class tsan_fiber_pool {
 };
 #endif
 
-// Free goroutine records, recycled (Go: gfput/gfget, a free list per P and
-// one shared, sched.gFree). A goroutine started on one worker usually ends
-// on another at two threads or more, and Boost.Fiber deletes its record
-// there; through malloc, that free lands in the starting thread's arena
-// under its lock, against the starter's next malloc (8% of a spawn-join on
-// two threads was malloc and free). Each thread keeps up to `limit` free
-// records and trades `batch` at a time with a shared list of at most
-// `shared_limit` (the rest go back to malloc), like the stack caches
-// (lib/stack_pool.hpp).
-//
-// AddressSanitizer builds do not recycle: a record used after its goroutine
-// ended must stay a use-after-free that ASan reports.
-#if defined(__SANITIZE_ADDRESS__)
-#define GOFER_RECYCLE_RECORDS 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define GOFER_RECYCLE_RECORDS 0
-#endif
-#endif
-#ifndef GOFER_RECYCLE_RECORDS
-#define GOFER_RECYCLE_RECORDS 1
-#endif
+// Free goroutine records are recycled (lib/recycler.hpp), as Go keeps dead
+// Gs for reuse: Boost.Fiber deletes a goroutine's record on the thread its
+// fiber ended on, often not the one that started it.
+struct record_tag;
+using record_recycler = recycler<record_tag, sizeof(goroutine)>;
 
-#if GOFER_RECYCLE_RECORDS
-constexpr std::size_t batch = 32;
-constexpr std::size_t limit = 2 * batch;
-constexpr std::size_t shared_limit = 8192;
-
-struct shared_records {
-  ranked_mutex mutex{lock_rank::leaf};  // guards free
-  std::vector<void*> free;              // capacity shared_limit, reserved once
-
-  static shared_records& instance() {
-    // Never destroyed: threads may end after static destructors ran.
-    static auto* const shared = [] {
-      auto* created = new shared_records;
-      created->free.reserve(shared_limit);
-      return created;
-    }();
-    return *shared;
-  }
-
-  // Takes `n` blocks; those beyond the shared list's room go back to malloc.
-  void give(void* const* blocks, std::size_t n) noexcept {
-    std::lock_guard lock{mutex};
-    std::size_t k = 0;
-    for (; k < n && free.size() < free.capacity(); ++k)
-      free.push_back(blocks[k]);
-    for (; k < n; ++k)
-      ::operator delete(blocks[k]);
-  }
-};
-
-// This thread's free records, touched only by its own thread. Trivially
-// destructible, so that it stays usable while the thread ends: Boost.Fiber
-// may still free records then, from its own thread-local scheduler's
-// destructor. `closing` (set by the flusher below) sends those to malloc.
-struct thread_records {
-  void* free[limit + 1];
-  std::size_t count;
-  bool closing;
-};
-thread_local thread_records this_thread_records{};
-
-// At thread exit, hands this thread's free records to the shared list.
-struct thread_records_flusher {
-  thread_records_flusher() = default;
-  thread_records_flusher(const thread_records_flusher&) = delete;
-  thread_records_flusher& operator=(const thread_records_flusher&) = delete;
-  ~thread_records_flusher() {
-    thread_records& own = this_thread_records;
-    own.closing = true;
-    shared_records::instance().give(own.free, own.count);
-    own.count = 0;
-  }
-};
-thread_local thread_records_flusher this_thread_records_flusher;
-#endif
+// What goroutine_body's operator new serves from a recycler: bodies of up
+// to 256 bytes, in three sizes. Most closures passed to go() capture a few
+// pointers or handles; a larger one goes to malloc.
+struct body_tag;
+constexpr std::size_t body_small = 64;
+constexpr std::size_t body_medium = 128;
+constexpr std::size_t body_large = 256;
+using small_body_recycler = recycler<body_tag, body_small>;
+using medium_body_recycler = recycler<body_tag, body_medium>;
+using large_body_recycler = recycler<body_tag, body_large>;
 
 }  // namespace
 
 void* goroutine::operator new(std::size_t size) {
   GOFER_ASSERT(size == sizeof(goroutine));
-#if GOFER_RECYCLE_RECORDS
-  thread_records& own = this_thread_records;
-  if (own.count == 0 && !own.closing) {
-    shared_records& shared = shared_records::instance();
-    std::lock_guard lock{shared.mutex};
-    const std::size_t n = std::min(batch, shared.free.size());
-    std::copy(shared.free.end() - static_cast<std::ptrdiff_t>(n), shared.free.end(), own.free);
-    shared.free.resize(shared.free.size() - n);
-    own.count = n;
-  }
-  if (own.count > 0) return own.free[--own.count];
-#endif
-  return ::operator new(size);
+  return record_recycler::allocate();
 }
 
 void goroutine::operator delete(void* block) noexcept {
-#if GOFER_RECYCLE_RECORDS
-  thread_records& own = this_thread_records;
-  if (!own.closing) {
-    // The first use on this thread registers the flusher for its exit.
-    static_cast<void>(&this_thread_records_flusher);
-    own.free[own.count++] = block;
-    if (own.count <= limit) return;
-    // Over the limit: the oldest `batch` (least likely still in this core's
-    // cache) go to the shared list.
-    shared_records::instance().give(own.free, batch);
-    std::copy(own.free + batch, own.free + own.count, own.free);
-    own.count -= batch;
-    return;
-  }
-#endif
+  record_recycler::deallocate(block);
+}
+
+void* goroutine_body::operator new(std::size_t size) {
+  if (size <= body_small) return small_body_recycler::allocate();
+  if (size <= body_medium) return medium_body_recycler::allocate();
+  if (size <= body_large) return large_body_recycler::allocate();
+  return ::operator new(size);
+}
+
+void goroutine_body::operator delete(void* block, std::size_t size) noexcept {
+  if (size <= body_small) return small_body_recycler::deallocate(block);
+  if (size <= body_medium) return medium_body_recycler::deallocate(block);
+  if (size <= body_large) return large_body_recycler::deallocate(block);
   ::operator delete(block);
 }
 

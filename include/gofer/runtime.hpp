@@ -94,6 +94,7 @@
 #include <functional>
 #include <iosfwd>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -146,6 +147,19 @@ class goroutine_body {
  public:
   virtual ~goroutine_body() = default;
   virtual void run() = 0;
+
+  // A body is made by go() and destroyed on whichever thread its goroutine
+  // ends on, usually another at two threads or more: the library recycles
+  // bodies of up to 256 bytes through per-thread caches instead of malloc
+  // (lib/recycler.hpp). Over-aligned ones go to the global aligned forms.
+  static void* operator new(std::size_t size);
+  static void operator delete(void* block, std::size_t size) noexcept;
+  static void* operator new(std::size_t size, std::align_val_t alignment) {
+    return ::operator new(size, alignment);
+  }
+  static void operator delete(void* block, std::size_t size, std::align_val_t alignment) noexcept {
+    ::operator delete(block, size, alignment);
+  }
 };
 
 template <class Fn>
