@@ -66,12 +66,10 @@ void stack_pool::add_slab() {
                                MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (mapping == MAP_FAILED) throw std::bad_alloc();
   auto* const base = static_cast<char*>(mapping);
-  // Room in both lists for every stack there is, so that give_locked and
-  // scavenge never allocate. On failure nothing has changed but the mapping.
-  const std::size_t total = (slabs_.size() + 1) * stacks_per_slab_;
+  // Room for every stack there is, so that give_locked never allocates. On
+  // failure nothing has changed but the mapping.
   try {
-    warm_.reserve(total);
-    cold_.reserve(total);
+    free_.reserve((slabs_.size() + 1) * stacks_per_slab_);
     slabs_.reserve(slabs_.size() + 1);
   } catch (...) {
     ::munmap(mapping, bytes);
@@ -80,15 +78,17 @@ void stack_pool::add_slab() {
   const auto at = std::upper_bound(slabs_.begin(), slabs_.end(), base,
                                    [](char* b, const slab& s) { return b < s.base; });
   slabs_.insert(at, slab{base});
-  // A new slab's pages are not resident yet: its stacks are cold. Hand out
-  // the lowest first (taken from the back, so pushed in reverse). The guard
-  // page, when there is one, is the lowest page of each stride: stacks grow
-  // down into it.
+  // Only when nothing is free (take_locked), so the new stacks, cold, are
+  // all there is. Hand out the lowest first (taken from the back, so pushed
+  // in reverse). The guard page, when there is one, is the lowest page of
+  // each stride: stacks grow down into it.
+  GOFER_ASSERT(free_.empty() && cold_count_ == 0);
   for (std::size_t i = stacks_per_slab_; i-- > 0;) {
     char* const stride = base + i * stride_;
     if (guard_pages_ && ::mprotect(stride, page_size_, PROT_NONE) != 0) throw std::bad_alloc();
-    cold_.push_back(stride + (guard_pages_ ? page_size_ : 0));
+    free_.push_back(stride + (guard_pages_ ? page_size_ : 0));
   }
+  cold_count_ = free_.size();
 }
 
 stack_pool::slab& stack_pool::slab_of(void* bottom) noexcept {
@@ -102,20 +102,19 @@ stack_pool::slab& stack_pool::slab_of(void* bottom) noexcept {
 }
 
 void* stack_pool::take_locked() {
-  // Warm before cold: a cold stack's first touch is a page fault.
-  if (warm_.empty() && cold_.empty()) add_slab();
-  std::vector<void*>& from = warm_.empty() ? cold_ : warm_;
-  void* const bottom = from.back();
-  from.pop_back();
+  if (free_.empty()) add_slab();
+  void* const bottom = free_.back();
+  free_.pop_back();
+  cold_count_ = std::min(cold_count_, free_.size());  // it was cold if no warm one was left
   peak_in_use_ = std::max(peak_in_use_, in_use_locked());
   return bottom;
 }
 
 void stack_pool::give_locked(void* bottom) noexcept {
-  // warm_ has had room for every stack since add_slab reserved it, so this
+  // free_ has had room for every stack since add_slab reserved it, so this
   // never allocates (and so cannot throw).
-  GOFER_ASSERT(warm_.size() < warm_.capacity());
-  warm_.push_back(bottom);
+  GOFER_ASSERT(free_.size() < free_.capacity());
+  free_.push_back(bottom);
 }
 
 void stack_pool::scavenge(keep what) noexcept {
@@ -123,22 +122,20 @@ void stack_pool::scavenge(keep what) noexcept {
   const std::size_t keep_warm =
       what == keep::recent_demand ? std::max(warm_stacks, peak_in_use_) : warm_stacks;
   peak_in_use_ = in_use_locked();  // the next interval's demand starts from here
+  std::size_t warm_left = free_.size() - cold_count_;
   // The common case, a runtime that idles between bursts of the same size,
   // stops here, in constant time.
-  if (warm_.size() <= keep_warm) return;
-  // Which slabs are wholly free, and which of those have warm stacks.
+  if (warm_left <= keep_warm) return;
+  // Which slabs are wholly free, and how many warm stacks each has.
   for (slab& s : slabs_) {
     s.free = 0;
     s.warm = 0;
   }
-  for (void* bottom : warm_) {
-    slab& s = slab_of(bottom);
+  for (std::size_t k = 0; k < free_.size(); ++k) {
+    slab& s = slab_of(free_[k]);
     ++s.free;
-    ++s.warm;
+    s.warm += k >= cold_count_ ? 1 : 0;
   }
-  for (void* bottom : cold_)
-    ++slab_of(bottom).free;
-  std::size_t warm_left = warm_.size();
   bool released = false;
   for (slab& s : slabs_) {
     if (warm_left <= keep_warm) break;
@@ -149,21 +146,17 @@ void stack_pool::scavenge(keep what) noexcept {
     // a new fiber does not mind. A failure only leaves the pages resident.
     (void)::madvise(s.base, stride_ * stacks_per_slab_, MADV_DONTNEED);
     warm_left -= s.warm;
-    s.free = 0;  // marks it for the move below
+    s.free = 0;  // marks it as given back, for the partition below
     released = true;
   }
   if (!released) return;
-  // Move the released slabs' warm stacks to cold_ (which has room for every
-  // stack), keeping the rest of warm_ in order. In place: this is noexcept.
-  std::size_t kept = 0;
-  for (void* bottom : warm_) {
-    if (slab_of(bottom).free != 0) {
-      warm_[kept++] = bottom;
-    } else {
-      cold_.push_back(bottom);
-    }
-  }
-  warm_.resize(kept);
+  // The given-back slabs' warm stacks join the cold ones at the front. In
+  // place, no allocation (this is noexcept); the order within each part
+  // does not matter.
+  const auto warm_begin = free_.begin() + static_cast<std::ptrdiff_t>(cold_count_);
+  const auto now_warm = std::partition(warm_begin, free_.end(),
+                                       [this](void* bottom) { return slab_of(bottom).free == 0; });
+  cold_count_ = static_cast<std::size_t>(now_warm - free_.begin());
 }
 
 boost::context::stack_context stack_pool::allocate() {

@@ -109,7 +109,7 @@ class stack_pool {
   struct slab {
     char* base;
     // Scratch for scavenge: how many of its stacks are free, and how many of
-    // those are in warm_.
+    // those are warm.
     std::size_t free = 0;
     std::size_t warm = 0;
   };
@@ -120,7 +120,7 @@ class stack_pool {
   // Stacks out of the free lists (in goroutines or thread caches); with
   // lock_ held.
   std::size_t in_use_locked() const noexcept {
-    return slabs_.size() * stacks_per_slab_ - warm_.size() - cold_.size();
+    return slabs_.size() * stacks_per_slab_ - free_.size();
   }
 
   const std::size_t requested_size_;  // run_options::stack_size
@@ -137,13 +137,14 @@ class stack_pool {
   // spawning thread and the one ending goroutines to sleep on a futex
   // against each other (12% of a spawn-join on two threads, in the kernel).
   spinlock lock_{lock_rank::leaf};
-  // Free stacks, by lowest usable address, each list taken from the back.
-  // warm_: given back by goroutines since the last scavenge, pages likely
-  // resident. cold_: new slabs' and those scavenge gave back to the kernel;
-  // taken only once warm_ is empty. Each has room for every stack there is
-  // (add_slab reserves it), so that giving back never allocates.
-  std::vector<void*> warm_;
-  std::vector<void*> cold_;
+  // Free stacks, by lowest usable address, taken from the back. The first
+  // cold_count_ are cold: new slabs' and those scavenge gave back to the
+  // kernel. The rest are warm: given back by goroutines since, pages likely
+  // resident; every one goes out before a cold one (whose first touch is a
+  // page fault). Room for every stack there is (add_slab reserves it), so
+  // that giving back never allocates.
+  std::vector<void*> free_;
+  std::size_t cold_count_ = 0;
   std::vector<slab> slabs_;  // every mapping, by ascending base; unmapped by the destructor
   // The most stacks out of the free lists at once (in goroutines or thread
   // caches) since the last scavenge.

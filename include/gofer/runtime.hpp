@@ -150,8 +150,9 @@ class goroutine_body {
 
   // A body is made by go() and destroyed on whichever thread its goroutine
   // ends on, usually another at two threads or more: the library recycles
-  // bodies of up to 256 bytes through per-thread caches instead of malloc
-  // (lib/recycler.hpp). Over-aligned ones go to the global aligned forms.
+  // bodies of up to 264 bytes through per-thread caches, by size, instead
+  // of malloc (lib/recycler.hpp). Over-aligned ones go to the global
+  // aligned forms.
   static void* operator new(std::size_t size);
   static void operator delete(void* block, std::size_t size) noexcept;
   static void* operator new(std::size_t size, std::align_val_t alignment) {

@@ -87,61 +87,68 @@ TEST_CASE("go's copies of its arguments are destroyed when the goroutine ends") 
   });
 }
 
+namespace {
+
+// Starts a goroutine whose function holds `Words` words set from `key`,
+// besides key, `wrong` and `done` (a body of 40 + 8 * Words bytes with its
+// vtable pointer); it checks them where it runs and reports on `done`.
+template <std::size_t Words>
+void go_with_words(std::uint64_t key, std::atomic<int>* wrong, const chan<int>& done) {
+  std::array<std::uint64_t, Words> words;
+  words.fill(key + Words);
+  gofer::go([words, key, wrong, done] {
+    const bool intact =
+        std::all_of(words.begin(), words.end(), [&](std::uint64_t w) { return w == key + Words; });
+    if (!intact) ++*wrong;
+    done.send(0);
+  });
+}
+
+}  // namespace
+
 TEST_CASE("go's function of any size and alignment arrives intact") {
   // go() keeps the function in a body that the library recycles by size
-  // (64, 128 and 256 bytes; larger ones from malloc; over-aligned ones from
-  // the aligned operator new). Many of each, across threads, each checked
-  // where it runs: a body handed out twice, or cut short, shows here.
+  // (16 sizes up to 264 bytes; larger ones from malloc; over-aligned ones
+  // from the aligned operator new). Many of each, across threads, each
+  // checked where it runs: a body handed out twice, or cut short, shows.
   struct alignas(64) over_aligned {
     std::uint64_t word = 0;
   };
+  struct shared_state {
+    std::atomic<int> wrong{0};
+    std::atomic<int> tiny_runs{0};
+    chan<int> done = make_chan<int>(16);
+  };
   for_each_scheduler([](const gofer::run_options& options) {
     constexpr int rounds = 500;
-    std::atomic<int> wrong{0};
+    shared_state state;
     gofer::run(
-        [&wrong] {
-          auto done = make_chan<int>(16);
-          auto check = [&wrong](bool ok) {
-            if (!ok) ++wrong;
-          };
+        [&state] {
+          shared_state* const shared = &state;
           for (int i = 0; i < rounds; ++i) {
             const auto key = static_cast<std::uint64_t>(i) * 0x9e3779b97f4a7c15ULL;
-            std::array<std::uint64_t, 2> small{key, ~key};  // 16 bytes
-            std::array<std::uint64_t, 12> medium{};         // 96 bytes
-            std::array<std::uint64_t, 28> large{};          // 224 bytes
-            std::array<std::uint64_t, 64> huge{};           // 512 bytes
-            medium.fill(key + 1);
-            large.fill(key + 2);
-            huge.fill(key + 3);
-            over_aligned aligned{key + 4};
-            gofer::go([=] {
-              check(small[0] == key && small[1] == ~key);
-              done.send(0);
+            gofer::go([shared] {  // 16 bytes
+              ++shared->tiny_runs;
+              shared->done.send(0);
             });
-            gofer::go([=] {
-              check(
-                  std::all_of(medium.begin(), medium.end(), [&](auto w) { return w == key + 1; }));
-              done.send(0);
+            go_with_words<0>(key, &shared->wrong, shared->done);   // 40 bytes
+            go_with_words<8>(key, &shared->wrong, shared->done);   // 104 bytes
+            go_with_words<24>(key, &shared->wrong, shared->done);  // 232 bytes
+            go_with_words<64>(key, &shared->wrong, shared->done);  // 552 bytes
+            over_aligned aligned{key};
+            gofer::go([aligned, key, shared] {
+              const bool intact =
+                  reinterpret_cast<std::uintptr_t>(&aligned) % 64 == 0 && aligned.word == key;
+              if (!intact) ++shared->wrong;
+              shared->done.send(0);
             });
-            gofer::go([=] {
-              check(std::all_of(large.begin(), large.end(), [&](auto w) { return w == key + 2; }));
-              done.send(0);
-            });
-            gofer::go([=] {
-              check(std::all_of(huge.begin(), huge.end(), [&](auto w) { return w == key + 3; }));
-              done.send(0);
-            });
-            gofer::go([=] {
-              check(reinterpret_cast<std::uintptr_t>(&aligned) % 64 == 0 &&
-                    aligned.word == key + 4);
-              done.send(0);
-            });
-            for (int k = 0; k < 5; ++k)
-              done.recv();
+            for (int k = 0; k < 6; ++k)
+              shared->done.recv();
           }
         },
         options);
-    CHECK(wrong.load() == 0);
+    CHECK(state.wrong.load() == 0);
+    CHECK(state.tiny_runs.load() == rounds);
   });
 }
 
