@@ -58,6 +58,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -232,6 +233,35 @@ template <class C>
 concept sendable = std::same_as<C, chan<typename C::value_type>> ||
     std::same_as<C, send_chan<typename C::value_type>>;
 
+// One case and a default: Go compiles this select into selectnbsend or
+// selectnbrecv, whose first step is chan.go's lock-free "would block"
+// check. select makes that check here, inline, so that a poll that finds
+// nothing ready (a poll's usual outcome) costs no call into the library:
+// true, with the default's index in `chosen`, if the case is on a nil
+// channel or would block now (the snapshot chan_base explains). Otherwise,
+// and for every other shape of select, false: detail::select decides,
+// under the channel's lock. A timer's channel always goes there, since its
+// receive may first have to fire the timer (run_timer_if_due).
+template <class... Cases>
+bool polls_not_ready(const std::array<select_case*, sizeof...(Cases)>& views,
+                     std::size_t& chosen) noexcept {
+  if constexpr (sizeof...(Cases) == 2) {
+    using first = std::tuple_element_t<0, std::tuple<Cases...>>;
+    using second = std::tuple_element_t<1, std::tuple<Cases...>>;
+    if constexpr (is_default_case<first> != is_default_case<second>) {
+      constexpr std::size_t case_index = is_default_case<first> ? 1 : 0;
+      const select_case& c = *views[case_index];
+      if (c.chan != nullptr) {
+        if (c.chan->reports_unbuffered_) return false;
+        if (!(c.is_send ? c.chan->send_would_block() : c.chan->recv_would_block())) return false;
+      }
+      chosen = 1 - case_index;
+      return true;
+    }
+  }
+  return false;
+}
+
 template <class Case>
 select_case* engine_view(Case& c) noexcept {
   if constexpr (is_default_case<Case>) {
@@ -333,9 +363,11 @@ std::size_t select(Cases&&... cases) {
   static_assert((std::size_t{0} + ... + std::size_t{detail::is_default_case<Cases>}) <= 1,
                 "a select has at most one default_case()");
   std::array<detail::select_case*, count> views{detail::engine_view(cases)...};
-  std::array<std::uint16_t, 2 * count> scratch;
-  const std::size_t chosen =
-      detail::select(views.data(), static_cast<std::uint16_t>(count), scratch.data());
+  std::size_t chosen = 0;
+  if (!detail::polls_not_ready<Cases...>(views, chosen)) {
+    std::array<std::uint16_t, 2 * count> scratch;
+    chosen = detail::select(views.data(), static_cast<std::uint16_t>(count), scratch.data());
+  }
   std::size_t index = 0;
   ((index++ == chosen ? cases.commit() : void()), ...);
   return chosen;

@@ -186,6 +186,22 @@ TEST_CASE("one case and a default: a non-blocking send or receive, waking a wait
           while (select(default_case(), recv_case(unbuffered, v)) != 1)
             gofer::yield();  // until the sender waits
           CHECK(v == 8);
+
+          // Buffered: the inline "would block" check (select.hpp) decides
+          // only when the case cannot run; the library does the rest.
+          auto buffered = make_chan<int>(1);
+          CHECK(select(recv_case(buffered, v), default_case()) == 1);
+          CHECK(select(send_case(buffered, 9), default_case()) == 0);
+          CHECK(select(send_case(buffered, 10), default_case()) == 1);  // full
+          CHECK(select(default_case(), recv_case(buffered, v)) == 1);
+          CHECK(v == 9);
+          // Closed: a receive is ready (not ok), a send throws, default or not.
+          buffered.close();
+          bool ok = true;
+          CHECK(select(recv_case(buffered, v, ok), default_case()) == 0);
+          CHECK_FALSE(ok);
+          CHECK_THROWS_AS(select(send_case(buffered, 11), default_case()),
+                          gofer::send_on_closed_channel);
         },
         options);
   });
