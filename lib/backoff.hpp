@@ -11,8 +11,9 @@ namespace gofer::detail {
 // a CPU pause for the first steps, then plain re-reads, then a yield of the
 // thread at every step, since that other thread may have been preempted
 // (gofer's tests and users run more threads than cores). The steps are
-// those of Boost.Fiber's spinlock_ttas, which gofer's channel locks
-// replaced, and its contended throughput with them.
+// those of Boost.Fiber's spinlock_ttas. For a wait that should end within
+// a few instructions of the other thread's (park.cpp: a goroutine's switch
+// out); a contended lock spaces its looks further apart (spinlock.cpp).
 class backoff {
  public:
   void operator()() noexcept {

@@ -5,10 +5,11 @@
 // std::unique_lock (spinlock_lock) and std::lock_guard work with it. The
 // uncontended lock() is one exchange and unlock() one release store: this
 // lock sits on every channel operation. Waiting is out of line
-// (lib/spinlock.cpp): it reads the flag until it looks clear, with a CPU
-// pause between reads, before it tries the exchange again; yields the thread
-// after a short spin (the holder may have been preempted); and backs off for
-// a random while after losing a race for the flag, as Boost.Fiber's
+// (lib/spinlock.cpp): it reads the flag until it looks clear, with twice as
+// many CPU pauses before each read as before the last (each read takes the
+// line from the holder), before it tries the exchange again; yields the
+// thread after a while (the holder may have been preempted); and backs off
+// for a random while after losing a race for the flag, as Boost.Fiber's
 // spinlock_ttas does.
 //
 // Each lock has a rank in the library's one lock order
