@@ -45,8 +45,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "gofer/detail/spinlock.hpp"
 #include "gofer/runtime.hpp"
-#include "ranked_mutex.hpp"
 
 namespace gofer {
 
@@ -72,7 +72,10 @@ struct context_node {
   std::optional<time_point> deadline;
 
   // Cancellable nodes only.
-  mutable ranked_mutex mutex{lock_rank::context_node};
+  // A spinlock, as a channel's: its critical sections are a few field
+  // updates and a hash-map insert or erase, and a with_cancel + cancel takes
+  // it twice (a std::mutex's lock and unlock were a fifth of ContextCancel).
+  mutable detail::spinlock mutex{lock_rank::context_node};
   std::error_code err;
   std::exception_ptr cause;
   chan<signal> done;  // made by context::done() on first use
