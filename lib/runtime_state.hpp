@@ -89,7 +89,7 @@ class runtime final : public scheduler_hooks {
   runtime& operator=(const runtime&) = delete;
 
   pooled_stack_allocator stack_allocator() const noexcept {
-    return pooled_stack_allocator(stacks_);
+    return pooled_stack_allocator(*stacks_);
   }
   const std::shared_ptr<timer_service>& timers() const noexcept { return timers_; }
   io_service& io() const noexcept { return *io_; }

@@ -152,18 +152,20 @@ class stack_pool {
 };
 
 // The Boost.Context StackAllocator each goroutine's fiber gets (lib/
-// spawn.cpp): a handle on the runtime's pool, which it keeps alive until the
-// last stack is back, even if a finished fiber is released after its
-// runtime ended.
+// spawn.cpp), kept in the fiber until its stack is back. A plain pointer:
+// a runtime's pool comes from shared(), which keeps it for the life of the
+// process, so a finished fiber released after its runtime ended still finds
+// it. (It was a shared_ptr: a locked increment where go() ran and a locked
+// decrement where the goroutine ended, on one count both threads wrote, for
+// every goroutine.)
 class pooled_stack_allocator {
  public:
-  explicit pooled_stack_allocator(std::shared_ptr<stack_pool> pool) noexcept
-      : pool_(std::move(pool)) {}
+  explicit pooled_stack_allocator(stack_pool& pool) noexcept : pool_(&pool) {}
   boost::context::stack_context allocate();
   void deallocate(boost::context::stack_context& stack) noexcept;
 
  private:
-  std::shared_ptr<stack_pool> pool_;
+  stack_pool* pool_;
 };
 
 }  // namespace gofer::detail
