@@ -18,12 +18,13 @@
 // fifth of Errgroup100k (97-103 ms against 78-85) and of SpawnJoin100k
 // (982-1,059 ns against 811-825). A goroutine's record is 192 bytes of
 // heap: 128k of them is 24 MiB, kept for reuse after a burst that held
-// a gigabyte of stacks. The per-thread part is
-// trivially destructible, so that it stays usable while its thread ends (a
-// goroutine's record may be freed from Boost.Fiber's thread-local scheduler
-// destructor); a thread-exit flusher, registered on the thread's first
-// deallocate, hands its blocks to the shared list and sends later ones to
-// malloc.
+// a gigabyte of stacks.
+//
+// The per-thread part is trivially destructible, so that it stays usable
+// while its thread ends (a goroutine's record may be freed from
+// Boost.Fiber's thread-local scheduler destructor); a thread-exit flusher,
+// registered on the thread's first deallocate, hands its blocks to the
+// shared list and sends later ones to malloc.
 //
 // AddressSanitizer builds do not recycle: a block used after its owner freed
 // it must stay a use-after-free that ASan reports.
@@ -35,7 +36,6 @@
 #include <new>
 #include <vector>
 
-#include "gofer/detail/assert.hpp"
 #include "gofer/detail/spinlock.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -65,7 +65,7 @@ class recycler {
     thread_list& own = own_;
     if (own.count == 0 && !own.closing) {
       shared_list& shared = shared_list::instance();
-      spinlock_lock lock{shared.mutex};
+      spinlock_lock lock{shared.lock};
       const std::size_t n = std::min(batch, shared.free.size());
       std::copy(shared.free.end() - static_cast<std::ptrdiff_t>(n), shared.free.end(), own.free);
       shared.free.resize(shared.free.size() - n);
@@ -101,7 +101,7 @@ class recycler {
     // Guards free. A spinlock: each critical section copies at most `batch`
     // pointers, and a mutex here put the thread that spawns and the one
     // where goroutines end to sleep on a futex against each other.
-    spinlock mutex{lock_rank::leaf};
+    spinlock lock{lock_rank::leaf};
     std::vector<void*> free;  // capacity shared_limit, reserved once
 
     static shared_list& instance() {
@@ -114,12 +114,15 @@ class recycler {
       return *shared;
     }
 
-    // Takes `n` blocks; those beyond the shared list's room go back to malloc.
+    // Takes `n` blocks; those beyond the shared list's room go back to
+    // malloc, after the lock is released.
     void give(void* const* blocks, std::size_t n) noexcept {
-      spinlock_lock lock{mutex};
       std::size_t k = 0;
-      for (; k < n && free.size() < free.capacity(); ++k)
-        free.push_back(blocks[k]);
+      {
+        spinlock_lock held{lock};
+        for (; k < n && free.size() < free.capacity(); ++k)
+          free.push_back(blocks[k]);
+      }
       for (; k < n; ++k)
         ::operator delete(blocks[k]);
     }
