@@ -22,8 +22,8 @@
 //
 // Each worker thread keeps a small cache of free stacks (Go: the per-P stack
 // cache, stackcache), so spawning and exiting goroutines on several threads
-// do not meet on lock_ for every stack: a thread takes and gives back `cache_batch` stacks
-// at a time. A thread uses its cache only between open_thread_cache() and
+// do not meet on lock_ for every stack: a thread takes and gives back
+// `cache_batch` stacks at a time. A thread uses its cache only between open_thread_cache() and
 // close_thread_cache() (a worker's lifetime); elsewhere stacks go straight
 // to the shared list.
 //
@@ -117,8 +117,7 @@ class stack_pool {
   void* take_locked();                      // with lock_ held
   void give_locked(void* bottom) noexcept;  // with lock_ held
   slab& slab_of(void* bottom) noexcept;     // with lock_ held
-  // Stacks out of the free lists (in goroutines or thread caches); with
-  // lock_ held.
+  // Stacks out of free_ (in goroutines or thread caches); with lock_ held.
   std::size_t in_use_locked() const noexcept {
     return slabs_.size() * stacks_per_slab_ - free_.size();
   }
@@ -132,8 +131,8 @@ class stack_pool {
 
   // Guards the members below. A spinlock: taking or giving a thread cache's
   // batch is a copy of cache_batch pointers, with no per-stack bookkeeping
-  // (that is scavenge's, which runs when a runtime idles), so a worker that
-  // finds it held waits a few dozen nanoseconds. A mutex here put the
+  // (that is scavenge's, which runs when a runtime idles and holds it
+  // longer), so a worker that finds it held waits a few dozen nanoseconds. A mutex here put the
   // spawning thread and the one ending goroutines to sleep on a futex
   // against each other (12% of a spawn-join on two threads, in the kernel).
   spinlock lock_{lock_rank::leaf};
