@@ -23,9 +23,9 @@
 // Each worker thread keeps a small cache of free stacks (Go: the per-P stack
 // cache, stackcache), so spawning and exiting goroutines on several threads
 // do not meet on lock_ for every stack: a thread takes and gives back
-// `cache_batch` stacks at a time. A thread uses its cache only between open_thread_cache() and
-// close_thread_cache() (a worker's lifetime); elsewhere stacks go straight
-// to the shared list.
+// `cache_batch` stacks at a time. A thread uses its cache only between
+// open_thread_cache() and close_thread_cache() (a worker's lifetime);
+// elsewhere stacks go straight to the shared list.
 //
 // One pool per stack configuration serves the whole process (shared()), as
 // Go's stacks serve every goroutine: a second gofer::run reuses the first
