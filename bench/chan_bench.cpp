@@ -66,11 +66,9 @@ void run_parallel(
     benchmark::State& state, MakeOp make_op, Finish finish = [] {}) {
   in_gofer(state, 0, [&](benchmark::State& st) {
     const std::size_t helpers = threads_of(st) - 1;
-    struct alignas(64) counter {
-      std::atomic<std::int64_t> ops{0};
-    };
+    using counter = gofer_bench::lone<std::atomic<std::int64_t>>;  // ops of one helper
     std::vector<counter> counts(helpers);
-    const auto stop_flag = gofer_bench::make_lone<std::atomic<bool>>();  // bench/lone.hpp
+    const auto stop_flag = gofer_bench::make_lone<std::atomic<bool>>();
     std::atomic<bool>& stop = stop_flag->value;
     auto done = gofer::make_chan<gofer::signal>(static_cast<std::ptrdiff_t>(helpers));
     for (counter& count : counts) {
@@ -79,7 +77,7 @@ void run_parallel(
         std::int64_t n = 0;
         while (!stop.load(std::memory_order_relaxed)) {
           op();
-          count.ops.store(++n, std::memory_order_relaxed);
+          count.value.store(++n, std::memory_order_relaxed);
         }
         done.send();
       });
@@ -87,7 +85,7 @@ void run_parallel(
     auto sum = [&counts] {
       std::int64_t total = 0;
       for (const counter& count : counts)
-        total += count.ops.load(std::memory_order_relaxed);
+        total += count.value.load(std::memory_order_relaxed);
       return total;
     };
 
@@ -219,7 +217,7 @@ void select_n(benchmark::State& state) {
     std::array<gofer::chan<int>, N> chans;
     for (auto& ch : chans)
       ch = gofer::make_chan<int>(st.range(0));
-    const auto stop_flag = gofer_bench::make_lone<std::atomic<bool>>();  // bench/lone.hpp
+    const auto stop_flag = gofer_bench::make_lone<std::atomic<bool>>();
     std::atomic<bool>& stop = stop_flag->value;
     gofer::go([chans, &stop] {
       for (std::size_t i = 0; !stop.load(std::memory_order_relaxed); ++i)

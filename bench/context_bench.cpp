@@ -104,7 +104,7 @@ void cancel_fanout_10k(benchmark::State& state) {
 // Go: BenchmarkErrgroup100k.
 void errgroup_100k(benchmark::State& state) {
   in_gofer(state, [](benchmark::State& st) {
-    const auto calls_count = gofer_bench::make_lone<std::atomic<std::int64_t>>();  // lone.hpp
+    const auto calls_count = gofer_bench::make_lone<std::atomic<std::int64_t>>();
     std::atomic<std::int64_t>& calls = calls_count->value;
     auto group = [&calls] {
       gofer::error_group g;
