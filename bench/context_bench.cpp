@@ -83,12 +83,12 @@ void cancel_fanout_10k(benchmark::State& state) {
       all_observed.recv();
       return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     };
-    // Untimed warm-up, as in Errgroup100k: the first time a stack's goroutine
-    // ends, its second page faults in (docs/performance.md, memory), which on
-    // a VM costs 10-30 us a page. A 10k fan-out takes over the 0.1 s minimum
-    // then, so without this the row measured one cold round (page faults,
-    // 20 us a goroutine) where Go's twin, whose testing package runs b.N = 1
-    // first and discards it, measures warm ones.
+    // Untimed warm-up, as in Errgroup100k: the first goroutine on a stack
+    // faults its page in (bench/page_fault_cost: 1.5-13 us a page on the VMs
+    // the table was taken on). A 10k fan-out takes over the 0.1 s minimum
+    // then, so without this the row measured one cold round where Go's twin,
+    // whose testing package runs b.N = 1 first and discards it, measures
+    // warm ones.
     fan_out();
     double total_ns = 0;
     for (auto _ : st) {

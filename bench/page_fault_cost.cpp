@@ -26,8 +26,10 @@ int main() {
     return 1;
   }
   auto* const base = static_cast<char*>(mapping);
-  // The second page from the top of each stack: the one a goroutine's exit
-  // touches (docs/performance.md, memory per goroutine).
+  // The second page from the top of each stack: the one a goroutine touches
+  // once its frames outgrow the first (and the one Boost's
+  // context::terminate() touched at every exit, until lib/spawn.cpp ended
+  // goroutines without it).
   auto second_page = [base](std::size_t i) { return base + (i + 1) * stride - 2 * page; };
   using clock = std::chrono::steady_clock;
   auto per_stack_ns = [](clock::time_point from, clock::time_point to) {

@@ -36,6 +36,7 @@
 #include <boost/fiber/detail/cpu_relax.hpp>
 #include <boost/fiber/fiber.hpp>
 #include <boost/fiber/policy.hpp>
+#include <boost/version.hpp>
 
 #include "gofer/detail/sanitizer.hpp"
 #include "gofer/runtime.hpp"
@@ -90,9 +91,14 @@ struct goroutine_entry {
 // no fiber-specific data; if either is ever not so, it calls Boost's own
 // terminate(). worker_context<Fn> is a friend of context (every
 // specialization is), which is what lets this one set terminated_.
-#if defined(BOOST_USE_UCONTEXT) || defined(BOOST_USE_WINFIB)
-#error "lib/spawn.cpp's worker_context assumes Boost.Context's fcontext switch"
-#endif
+//
+// It copies Boost's private protocol, so it is compiled only for the Boost
+// whose terminate() it was checked against (1.81); with another, Boost's
+// own worker_context runs, correct but a page heavier per ended goroutine,
+// until someone checks that version's context::terminate() and widens the
+// test (tests/unit/stack_pool_test.cpp checks the page).
+#if BOOST_VERSION / 100 == 1081 && !defined(BOOST_USE_UCONTEXT) && !defined(BOOST_USE_WINFIB)
+#define GOFER_OWN_WORKER_CONTEXT 1
 
 namespace boost::fibers {
 
@@ -136,6 +142,8 @@ class worker_context<gofer::detail::goroutine_entry> final : public context {
 };
 
 }  // namespace boost::fibers
+
+#endif  // GOFER_OWN_WORKER_CONTEXT
 
 namespace gofer::detail {
 
