@@ -98,7 +98,6 @@ struct goroutine_entry {
 // until someone checks that version's context::terminate() and widens the
 // test (tests/unit/stack_pool_test.cpp checks the page).
 #if BOOST_VERSION / 100 == 1081 && !defined(BOOST_USE_UCONTEXT) && !defined(BOOST_USE_WINFIB)
-#define GOFER_OWN_WORKER_CONTEXT 1
 
 namespace boost::fibers {
 
@@ -143,7 +142,7 @@ class worker_context<gofer::detail::goroutine_entry> final : public context {
 
 }  // namespace boost::fibers
 
-#endif  // GOFER_OWN_WORKER_CONTEXT
+#endif  // Boost 1.81 with fcontext
 
 namespace gofer::detail {
 
