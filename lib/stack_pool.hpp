@@ -132,9 +132,10 @@ class stack_pool {
   // Guards the members below. A spinlock: taking or giving a thread cache's
   // batch is a copy of cache_batch pointers, with no per-stack bookkeeping
   // (that is scavenge's, which runs when a runtime idles and holds it
-  // longer), so a worker that finds it held waits a few dozen nanoseconds. A mutex here put the
-  // spawning thread and the one ending goroutines to sleep on a futex
-  // against each other (12% of a spawn-join on two threads, in the kernel).
+  // longer), so a worker that finds it held waits a few dozen nanoseconds.
+  // A mutex here put the spawning thread and the one ending goroutines to
+  // sleep on a futex against each other (12% of a spawn-join on two
+  // threads, in the kernel).
   spinlock lock_{lock_rank::leaf};
   // Free stacks, by lowest usable address, taken from the back. The first
   // cold_count_ are cold: new slabs' and those scavenge gave back to the
