@@ -12,7 +12,7 @@ namespace {
 // A per-thread xorshift generator for back-off delays: cheap, and different
 // on each thread (seeded from the address of its state), so that threads
 // that collide do not wait in step.
-std::uint32_t next_random() noexcept {
+std::uint32_t backoff_random() noexcept {
   thread_local std::uint32_t state = 0;
   if (state == 0) {
     state = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(&state) >> 4) | 1u;
@@ -56,7 +56,7 @@ void spinlock::lock_contended() noexcept {
     // sections with the line in its own cache instead of trading it with
     // us for each one. Boost.Fiber's spinlock_ttas backs off alike.
     const std::uint32_t window = (2u << std::min(collisions, 9u)) - 1;
-    for (std::uint32_t pauses = next_random() & window; pauses > 0; --pauses)
+    for (std::uint32_t pauses = backoff_random() & window; pauses > 0; --pauses)
       cpu_pause();
   }
 }

@@ -48,7 +48,7 @@ constexpr gofer::duration request_timeout = 10s;
 // reached the tracker, and no spool keeps them.
 constexpr int exit_undelivered = 75;
 
-void write_all(int fd, std::string_view data) {
+void write_own_output(int fd, std::string_view data) {
   while (!data.empty()) {
     const ssize_t written = ::write(fd, data.data(), data.size());
     if (written < 0 && errno == EINTR) continue;
@@ -73,8 +73,8 @@ std::string clock_text() {
 // agent.hpp for the format).
 template <class... Args>
 void log(fmt::format_string<Args...> format, Args&&... args) {
-  write_all(STDERR_FILENO, "gofer-agent: " + clock_text() + " " +
-                               fmt::format(format, std::forward<Args>(args)...) + "\n");
+  write_own_output(STDERR_FILENO, "gofer-agent: " + clock_text() + " " +
+                                      fmt::format(format, std::forward<Args>(args)...) + "\n");
 }
 
 // Go's error texts are lower case ("connection refused"); strerror's are not.
@@ -232,7 +232,7 @@ void pump_output(exec::read_pipe pipe, int own_fd, gofer::send_chan<std::string>
     std::error_code error;
     const std::size_t n = pipe.read(buffer, error);
     if (error || n == 0) break;
-    write_all(own_fd, std::string_view(buffer.data(), n));
+    write_own_output(own_fd, std::string_view(buffer.data(), n));
     chunks.send(std::string(buffer.data(), n));
   }
   chunks.close();
@@ -465,8 +465,9 @@ int run_agent(const options& options) {
   delivery shared;
   if (options.spool_dir) {
     if (const std::error_code error = shared.box.open_spool(*options.spool_dir, options.job_id)) {
-      write_all(STDERR_FILENO, "gofer-agent: --spool: cannot use " + options.spool_dir->string() +
-                                   ": " + error_text(error) + "\n");
+      write_own_output(STDERR_FILENO, "gofer-agent: --spool: cannot use " +
+                                          options.spool_dir->string() + ": " + error_text(error) +
+                                          "\n");
       return 2;
     }
     if (shared.box.torn_bytes() > 0 || shared.box.malformed_lines() > 0) {
