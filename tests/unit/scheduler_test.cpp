@@ -137,6 +137,49 @@ TEST_CASE("a goroutine woken by a busy goroutine runs on the parked worker") {
   }
 }
 
+// While two goroutines hand a value back and forth on one worker, the idle
+// worker sees that worker's runnext occupied but moving, and backs off in
+// its spin (spin_for_work) instead of parking after every few hand-offs. When
+// the hand-offs stop with a goroutine left in runnext behind a busy one, the
+// back-off must still end in a steal: X runs while its waker spins.
+TEST_CASE("a goroutine stranded in runnext after a run of hand-offs is stolen") {
+  for (int round = 0; round < 5; ++round) {
+    CAPTURE(round);
+    std::atomic<bool> flag{false};
+    const bool in_time = gofer::run(
+        [&flag] {
+          auto ping = make_chan<int>();
+          auto pong = make_chan<int>();
+          auto wake = make_chan<int>(1);
+          auto done = make_chan<bool>();
+          gofer::go([&flag, wake] {
+            wake.recv();
+            flag.store(true, std::memory_order_release);
+          });
+          gofer::go([ping, pong] {
+            for (;;) {
+              const auto value = ping.recv();
+              if (!value.ok) return;
+              pong.send(value.value + 1);
+            }
+          });
+          gofer::go([&flag, ping, pong, wake, done] {
+            int total = 0;
+            for (int trip = 0; trip < 20'000; ++trip) {
+              ping.send(trip);
+              total += pong.recv().value - trip;
+            }
+            ping.close();
+            wake.send(total);  // X into this worker's runnext; we spin on
+            done.send(spin_until(flag, 30s));
+          });
+          return done.recv().value;
+        },
+        {.threads = 2});
+    CHECK(in_time);
+  }
+}
+
 // The stranded wake: goroutine X parks on worker B; Y then computes on B
 // without ever yielding; main, on worker A, sends to X and blocks. Go runs X
 // at once on A (goready puts it in the waker's runnext). A goroutine that
