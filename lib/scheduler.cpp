@@ -480,19 +480,26 @@ bool gofer_algorithm::spin_for_work() noexcept {
     found = any_work_anywhere();
     if (!found) cpu_pause();
   }
-  // A runnext that has not moved all through the spin belongs to a worker
-  // that is busy running something else: it may be stolen.
+  // A runnext that has not moved since we last looked belongs to a worker
+  // that is busy running something else: it may be stolen. Where one is
+  // found, seen_runnext_ keeps what steal() must find there.
+  auto steal_unmoved_runnext = [&]() {
+    for (std::size_t i = 0; i < started; ++i) {
+      if (seen_runnext_[i] != nullptr && runnext_of(i) == seen_runnext_[i]) {
+        steal_runnext_ = true;
+        return true;
+      }
+    }
+    return false;
+  };
+  found = found || steal_unmoved_runnext();
   bool runnext_moving = false;
   for (std::size_t i = 0; i < started && !found; ++i) {
     boost::fibers::context* const now = runnext_of(i);
-    if (seen_runnext_[i] != nullptr && now == seen_runnext_[i]) {
-      steal_runnext_ = true;
-      found = true;
-    }
     runnext_moving = runnext_moving || now != nullptr || seen_runnext_[i] != nullptr;
     seen_runnext_[i] = now;
   }
-  if (!found && runnext_moving) {
+  if (runnext_moving) {
     // Another worker's runnext is occupied but keeps changing: goroutines
     // hand off to each other there, one runnable at a time (a chain, a
     // ping-pong), and there is nothing for this worker to do. Go's
@@ -508,13 +515,7 @@ bool gofer_algorithm::spin_for_work() noexcept {
     // filling meanwhile waits out the sleep (50-100 µs, with the kernel's
     // timer slack), as in Go.
     std::this_thread::sleep_for(runnext_backoff);
-    found = any_work_anywhere();
-    for (std::size_t i = 0; i < started && !found; ++i) {
-      if (seen_runnext_[i] != nullptr && runnext_of(i) == seen_runnext_[i]) {
-        steal_runnext_ = true;
-        found = true;
-      }
-    }
+    found = any_work_anywhere() || steal_unmoved_runnext();
   }
   pool_->spinning_.fetch_sub(1, std::memory_order_acq_rel);
   return found;
