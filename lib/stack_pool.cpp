@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <mutex>
 #include <new>
 
@@ -28,7 +29,7 @@ stack_pool::stack_pool(std::size_t stack_size, bool guard_pages)
       stack_size_(round_up(std::max<std::size_t>(stack_size, 4 * page_size_), page_size_)),
       guard_pages_(guard_pages),
       stride_(stack_size_ + (guard_pages ? page_size_ : 0)),
-      stacks_per_slab_(std::max<std::size_t>(1, slab_bytes / stride_)) {}
+      stacks_per_slab_(std::clamp<std::size_t>(slab_bytes / stride_, 1, max_stacks_per_slab)) {}
 
 namespace {
 
@@ -60,61 +61,131 @@ stack_pool::~stack_pool() {
     ::munmap(s.base, stride_ * stacks_per_slab_);
 }
 
+namespace {
+
+// Sets bits [0, count) of `bits`.
+template <std::size_t Words>
+void set_first(std::array<std::uint64_t, Words>& bits, std::size_t count) noexcept {
+  for (std::size_t w = 0; w < Words; ++w) {
+    const std::size_t in_word = std::min<std::size_t>(count - std::min(count, w * 64), 64);
+    bits[w] = in_word == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << in_word) - 1;
+  }
+}
+
+// Clears and returns the lowest set bit of `bits`, which has one.
+template <std::size_t Words>
+std::size_t take_lowest(std::array<std::uint64_t, Words>& bits) noexcept {
+  for (std::size_t w = 0; w < Words; ++w) {
+    if (bits[w] != 0) {
+      const auto bit = static_cast<std::size_t>(std::countr_zero(bits[w]));
+      bits[w] &= bits[w] - 1;
+      return w * 64 + bit;
+    }
+  }
+  GOFER_ASSERT(false);
+  return 0;
+}
+
+template <std::size_t Words>
+bool test(const std::array<std::uint64_t, Words>& bits, std::size_t k) noexcept {
+  return (bits[k / 64] >> (k % 64) & 1) != 0;
+}
+
+}  // namespace
+
 void stack_pool::add_slab() {
   const std::size_t bytes = stride_ * stacks_per_slab_;
   void* const mapping = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
                                MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (mapping == MAP_FAILED) throw std::bad_alloc();
   auto* const base = static_cast<char*>(mapping);
-  // Room for every stack there is, so that give_locked never allocates. On
-  // failure nothing has changed but the mapping.
+  // The guard page, when there is one, is the lowest page of each stride:
+  // stacks grow down into it.
+  for (std::size_t k = 0; guard_pages_ && k < stacks_per_slab_; ++k) {
+    if (::mprotect(base + k * stride_, page_size_, PROT_NONE) != 0) {
+      ::munmap(mapping, bytes);
+      throw std::bad_alloc();
+    }
+  }
   try {
-    free_.reserve((slabs_.size() + 1) * stacks_per_slab_);
     slabs_.reserve(slabs_.size() + 1);
+    slab_bases_.reserve(slabs_.size() + 1);
   } catch (...) {
     ::munmap(mapping, bytes);
     throw;
   }
-  const auto at = std::upper_bound(slabs_.begin(), slabs_.end(), base,
-                                   [](char* b, const slab& s) { return b < s.base; });
-  slabs_.insert(at, slab{base});
-  // Only when nothing is free (take_locked), so the new stacks, cold, are
-  // all there is. Hand out the lowest first (taken from the back, so pushed
-  // in reverse). The guard page, when there is one, is the lowest page of
-  // each stride: stacks grow down into it.
-  GOFER_ASSERT(free_.empty() && cold_count_ == 0);
-  for (std::size_t i = stacks_per_slab_; i-- > 0;) {
-    char* const stride = base + i * stride_;
-    if (guard_pages_ && ::mprotect(stride, page_size_, PROT_NONE) != 0) throw std::bad_alloc();
-    free_.push_back(stride + (guard_pages_ ? page_size_ : 0));
-  }
-  cold_count_ = free_.size();
+  // Nothing below throws. Every stack of the new slab is free and cold.
+  const auto at = std::upper_bound(slab_bases_.begin(), slab_bases_.end(), base);
+  const auto index = at - slab_bases_.begin();
+  slab_bases_.insert(at, base);
+  slab fresh{base};
+  set_first(fresh.free, stacks_per_slab_);
+  fresh.free_count = stacks_per_slab_;
+  slabs_.insert(slabs_.begin() + index, fresh);
+  free_count_ += stacks_per_slab_;
+  // Indices at or above the new one moved up by one.
+  const auto new_index = static_cast<std::size_t>(index);
+  if (lowest_warm_slab_ >= new_index && warm_count_ != 0) ++lowest_warm_slab_;
+  lowest_free_slab_ = std::min(lowest_free_slab_, new_index);
 }
 
-stack_pool::slab& stack_pool::slab_of(void* bottom) noexcept {
+std::size_t stack_pool::slab_index_of(void* bottom) const noexcept {
   auto* const address = static_cast<char*>(bottom);
-  auto at = std::upper_bound(slabs_.begin(), slabs_.end(), address,
-                             [](char* b, const slab& s) { return b < s.base; });
-  GOFER_ASSERT(at != slabs_.begin());
-  --at;
-  GOFER_ASSERT(address < at->base + stride_ * stacks_per_slab_);
-  return *at;
+  const auto at = std::upper_bound(slab_bases_.begin(), slab_bases_.end(), address);
+  GOFER_ASSERT(at != slab_bases_.begin());
+  const auto index = static_cast<std::size_t>(at - slab_bases_.begin()) - 1;
+  GOFER_ASSERT(address < slab_bases_[index] + stride_ * stacks_per_slab_);
+  return index;
 }
 
 void* stack_pool::take_locked() {
-  if (free_.empty()) add_slab();
-  void* const bottom = free_.back();
-  free_.pop_back();
-  cold_count_ = std::min(cold_count_, free_.size());  // it was cold if no warm one was left
+  if (free_count_ == 0) add_slab();
+  void* bottom = nullptr;
+  if (warm_count_ != 0) {
+    // The lowest warm free stack: lowest_warm_slab_ moves up past slabs
+    // with none, and give_locked moves it down again.
+    while (slabs_[lowest_warm_slab_].warm_count == 0)
+      ++lowest_warm_slab_;
+    slab& s = slabs_[lowest_warm_slab_];
+    const std::size_t k = take_lowest(s.warm);
+    s.free[k / 64] &= ~(std::uint64_t{1} << (k % 64));
+    --s.warm_count;
+    --warm_count_;
+    --s.free_count;
+    bottom = stack_at(s, k);
+  } else {
+    // Only cold ones are left (their first touch is a page fault, which
+    // dwarfs this search): the lowest.
+    while (slabs_[lowest_free_slab_].free_count == 0)
+      ++lowest_free_slab_;
+    slab& s = slabs_[lowest_free_slab_];
+    const std::size_t k = take_lowest(s.free);
+    --s.free_count;
+    bottom = stack_at(s, k);
+  }
+  --free_count_;
+  GOFER_ASSERT(warm_count_ <= free_count_);
   peak_in_use_ = std::max(peak_in_use_, in_use_locked());
   return bottom;
 }
 
 void stack_pool::give_locked(void* bottom) noexcept {
-  // free_ has had room for every stack since add_slab reserved it, so this
-  // never allocates (and so cannot throw).
-  GOFER_ASSERT(free_.size() < free_.capacity());
-  free_.push_back(bottom);
+  const std::size_t index = slab_index_of(bottom);
+  slab& s = slabs_[index];
+  const std::size_t offset = static_cast<std::size_t>(static_cast<char*>(bottom) - s.base) -
+                             (guard_pages_ ? page_size_ : 0);
+  GOFER_ASSERT(offset % stride_ == 0);
+  const std::size_t k = offset / stride_;
+  GOFER_ASSERT(k < stacks_per_slab_ && !test(s.free, k));
+  const std::uint64_t bit = std::uint64_t{1} << (k % 64);
+  s.free[k / 64] |= bit;
+  s.warm[k / 64] |= bit;  // a goroutine ran on it
+  ++s.free_count;
+  ++s.warm_count;
+  ++free_count_;
+  ++warm_count_;
+  lowest_warm_slab_ = std::min(lowest_warm_slab_, index);
+  lowest_free_slab_ = std::min(lowest_free_slab_, index);
 }
 
 void stack_pool::scavenge(keep what) noexcept {
@@ -122,41 +193,22 @@ void stack_pool::scavenge(keep what) noexcept {
   const std::size_t keep_warm =
       what == keep::recent_demand ? std::max(warm_stacks, peak_in_use_) : warm_stacks;
   peak_in_use_ = in_use_locked();  // the next interval's demand starts from here
-  std::size_t warm_left = free_.size() - cold_count_;
   // The common case, a runtime that idles between bursts of the same size,
   // stops here, in constant time.
-  if (warm_left <= keep_warm) return;
-  // Which slabs are wholly free, and how many warm stacks each has.
-  for (slab& s : slabs_) {
-    s.free = 0;
-    s.warm = 0;
-  }
-  for (std::size_t k = 0; k < free_.size(); ++k) {
-    slab& s = slab_of(free_[k]);
-    ++s.free;
-    s.warm += k >= cold_count_ ? 1 : 0;
-  }
-  bool released = false;
-  for (slab& s : slabs_) {
-    if (warm_left <= keep_warm) break;
-    if (s.warm == 0 || s.free != stacks_per_slab_) continue;
-    // Every stack of this slab is free, and enough others are warm: give its
-    // pages back. Under lock_: no stack of it can be handed out meanwhile.
-    // MADV_DONTNEED on private anonymous memory reads back as zeroes, which
-    // a new fiber does not mind. A failure only leaves the pages resident.
+  if (warm_count_ <= keep_warm) return;
+  // Give back the pages of wholly free slabs, the highest first: stacks go
+  // out lowest first, so the high ones are the least likely to be wanted
+  // soon. Under lock_: no stack of a slab can be handed out meanwhile.
+  // MADV_DONTNEED on private anonymous memory reads back as zeroes, which a
+  // new fiber does not mind. A failure only leaves the pages resident.
+  for (std::size_t i = slabs_.size(); i-- > 0 && warm_count_ > keep_warm;) {
+    slab& s = slabs_[i];
+    if (s.warm_count == 0 || s.free_count != stacks_per_slab_) continue;
     (void)::madvise(s.base, stride_ * stacks_per_slab_, MADV_DONTNEED);
-    warm_left -= s.warm;
-    s.free = 0;  // marks it as given back, for the partition below
-    released = true;
+    warm_count_ -= s.warm_count;
+    s.warm_count = 0;
+    s.warm = bitmap{};
   }
-  if (!released) return;
-  // The given-back slabs' warm stacks join the cold ones at the front. In
-  // place, no allocation (this is noexcept); the order within each part
-  // does not matter.
-  const auto warm_begin = free_.begin() + static_cast<std::ptrdiff_t>(cold_count_);
-  const auto now_warm = std::partition(warm_begin, free_.end(),
-                                       [this](void* bottom) { return slab_of(bottom).free == 0; });
-  cold_count_ = static_cast<std::size_t>(now_warm - free_.begin());
 }
 
 boost::context::stack_context stack_pool::allocate() {

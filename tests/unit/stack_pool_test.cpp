@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -107,6 +108,46 @@ TEST_CASE("the end of a runtime keeps warm_stacks, and warm stacks go out before
   }
   CHECK(cold == 3 * per_slab);
   CHECK(warm_after_cold == 0);
+  give_back(pool, stacks);
+}
+
+TEST_CASE("free stacks go out lowest address first, warm before cold") {
+  // Two slabs' worth, given back in a scattered order (as goroutines end):
+  // they come out again in address order, whatever order they came back in.
+  stack_pool pool{stack_bytes, false};
+  std::size_t resident = 0;
+  std::vector<boost::context::stack_context> stacks = take(pool, 2 * per_slab, resident);
+  std::vector<boost::context::stack_context> scattered;
+  for (std::size_t stride : {std::size_t{7}, std::size_t{3}, std::size_t{1}}) {
+    for (std::size_t i = 0; i < stacks.size(); i += stride) {
+      if (stacks[i].sp == nullptr) continue;
+      scattered.push_back(stacks[i]);
+      stacks[i].sp = nullptr;
+    }
+  }
+  REQUIRE(scattered.size() == 2 * per_slab);
+  std::vector<void*> lowest_first;
+  for (const boost::context::stack_context& stack : scattered)
+    lowest_first.push_back(stack.sp);
+  std::sort(lowest_first.begin(), lowest_first.end());
+  give_back(pool, scattered);
+  stacks.clear();
+  for (std::size_t i = 0; i < 2 * per_slab; ++i) {
+    stacks.push_back(pool.allocate());
+    CHECK(stacks.back().sp == lowest_first[i]);
+  }
+  // With one warm stack high up and every lower one out, the warm one goes
+  // out before the cold stacks of a new slab, which come lowest first too.
+  pool.deallocate(stacks.back());
+  const void* const warm = stacks.back().sp;
+  stacks.pop_back();
+  stacks.push_back(pool.allocate());
+  CHECK(stacks.back().sp == warm);
+  stacks.push_back(pool.allocate());
+  const boost::context::stack_context first_cold = stacks.back();
+  CHECK_FALSE(top_page_resident(first_cold));
+  stacks.push_back(pool.allocate());
+  CHECK(static_cast<char*>(stacks.back().sp) > static_cast<char*>(first_cold.sp));
   give_back(pool, stacks);
 }
 
