@@ -409,8 +409,18 @@ boost::fibers::context* gofer_algorithm::choose_next() noexcept {
   // (which cannot preempt) by these turns.
   switch (++picks_ % 61) {
     case 0:
-      if (boost::fibers::context* context = pop_pinned()) return context;
-      if (dispatcher_ != nullptr) return std::exchange(dispatcher_, nullptr);
+      // Main and the dispatcher take these turns in alternation when both
+      // wait, so that neither starves the other: a main that yields in a
+      // loop while goroutines stay busy would otherwise have every one, and
+      // the dispatcher - which fires timers (poll_timers above) and frees
+      // ended goroutines' stacks (Boost's release_terminated_) - none.
+      if (picks_ / 61 % 2 == 0) {
+        if (boost::fibers::context* context = pop_pinned()) return context;
+        if (dispatcher_ != nullptr) return std::exchange(dispatcher_, nullptr);
+      } else {
+        if (dispatcher_ != nullptr) return std::exchange(dispatcher_, nullptr);
+        if (boost::fibers::context* context = pop_pinned()) return context;
+      }
       break;
     case 20:
       if (boost::fibers::context* context = pop_global(false)) return context;

@@ -337,6 +337,50 @@ TEST_CASE("goroutines moved to the global queue are not starved by a busy ping-p
   });
 }
 
+TEST_CASE("timers fire while main yields in a loop beside goroutines that never idle") {
+  // Main and the dispatcher (which fires timers and frees ended goroutines'
+  // stacks) take turns every 61 picks. Main used to take every such turn
+  // while it was runnable, so with a ping-pong keeping the queue busy and
+  // main yielding in a loop, a 1 ms sleep never ended on one thread.
+  for_each_scheduler([](const gofer::run_options& options) {
+    std::atomic<bool> woke{false};
+    bool in_time = true;
+    gofer::run(
+        [&] {
+          auto ping = make_chan<int>();
+          auto pong = make_chan<int>();
+          std::atomic<bool> stop{false};
+          gofer::go([=, &stop] {
+            while (!stop.load()) {
+              ping.send(1);
+              pong.recv();
+            }
+            ping.close();
+          });
+          gofer::go([=] {
+            for (int value : ping)
+              pong.send(value);
+          });
+          gofer::go([&woke] {
+            gofer::sleep(1ms);
+            woke.store(true);
+          });
+          // A bound that fails the test, not a speed assertion.
+          const auto give_up = std::chrono::steady_clock::now() + 20s;
+          while (!woke.load()) {
+            if (std::chrono::steady_clock::now() > give_up) {
+              in_time = false;
+              break;
+            }
+            gofer::yield();
+          }
+          stop.store(true);
+        },
+        options);
+    CHECK(in_time);
+  });
+}
+
 TEST_CASE("goroutines with guard pages run and exchange values") {
   for_each_scheduler([](gofer::run_options options) {
     options.guard_pages = true;
