@@ -12,6 +12,8 @@
 
 namespace gofer::detail {
 
+thread_local int spawn_without_yield::depth = 0;
+
 namespace {
 
 thread_local gofer_algorithm* this_thread_worker = nullptr;

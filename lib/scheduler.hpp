@@ -55,6 +55,31 @@ namespace gofer::detail {
 
 class gofer_algorithm;
 
+// go() yields once more goroutines than this wait to run on its worker (four
+// local queues' worth, about 4 MiB of stack pages), if its caller has started
+// at least spawn_run_limit of them since it last switched in: a loop that
+// only spawns, not a goroutine that starts a few and blocks (lib/spawn.cpp).
+inline constexpr std::size_t spawn_backlog_limit = 1024;
+inline constexpr std::uint32_t spawn_run_limit = 64;
+
+// While one is alive on a thread, go() on that thread does not yield. The
+// timer service delivers a batch of firings with no lock held, and a
+// goroutine that wants one of them spins until it has landed; starting a
+// timer's function (go) in the middle of the batch must not switch away
+// from it, or on one thread the spinner would wait for a firing that cannot
+// go on.
+class spawn_without_yield {
+ public:
+  spawn_without_yield() noexcept { ++depth; }
+  ~spawn_without_yield() { --depth; }
+  spawn_without_yield(const spawn_without_yield&) = delete;
+  spawn_without_yield& operator=(const spawn_without_yield&) = delete;
+  static bool allowed() noexcept { return depth == 0; }
+
+ private:
+  static thread_local int depth;
+};
+
 // What the scheduler asks of the runtime when workers run out of work.
 class scheduler_hooks {
  public:
@@ -168,6 +193,17 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   // of each of closechan's list; injectglist.
   void ready_all(boost::fibers::context* const* contexts, std::size_t count) noexcept;
   scheduler_pool& pool() const noexcept { return *pool_; }
+  // How many goroutines wait to run in this worker's queue (runnext aside)
+  // and the global queue. From this worker's thread; a snapshot when the
+  // worker is shared.
+  std::size_t backlog() const noexcept {
+    return (shared() ? queued_mirror_.load(std::memory_order_relaxed) : queue_.size()) +
+           pool_->global_count_.load(std::memory_order_relaxed);
+  }
+  // How many times this worker has picked a goroutine to run (wrapping):
+  // unchanged between two calls from one goroutine if it did not switch out
+  // in between. From this worker's thread.
+  std::uint32_t picks() const noexcept { return picks_; }
 
   void awakened(boost::fibers::context* context) noexcept override;
   boost::fibers::context* pick_next() noexcept override;

@@ -41,6 +41,7 @@
 #include "gofer/detail/sanitizer.hpp"
 #include "gofer/runtime.hpp"
 #include "runtime_state.hpp"
+#include "scheduler.hpp"
 #include "stack_pool.hpp"
 
 namespace gofer::detail {
@@ -146,6 +147,18 @@ class worker_context<gofer::detail::goroutine_entry> final : public context {
 
 namespace gofer::detail {
 
+namespace {
+
+// The goroutines the one running on this thread has started since it last
+// switched in (it has not if the worker's picks are unchanged).
+struct spawn_run {
+  std::uint32_t picks = 0;
+  std::uint32_t count = 0;
+};
+thread_local spawn_run this_thread_spawn_run;
+
+}  // namespace
+
 void spawn(runtime& rt, std::string name, std::unique_ptr<goroutine_body> body) {
   goroutine* const record = goroutine_started(rt, std::move(name));
   try {
@@ -159,6 +172,29 @@ void spawn(runtime& rt, std::string name, std::unique_ptr<goroutine_body> body) 
     throw;
   }
   body.release();  // the fiber owns it now
+  // A loop that only spawns (SpawnJoin100k's main) would otherwise queue
+  // every goroutine it makes before any of them runs, each holding its
+  // stack's page: 100k of them, 420 MiB, on one thread. Go's sysmon preempts
+  // such a loop after 10 ms and the goroutines queued so far run; gofer
+  // cannot preempt, so go() is the preemption point: a caller that has
+  // started spawn_run_limit goroutines since it last switched in, with more
+  // than spawn_backlog_limit waiting to run on its worker (its queue and the
+  // global one), yields to the tail, and they run first, on stacks still in
+  // the cache. A goroutine that starts a few and blocks (Skynet's nodes
+  // start ten) never yields here: sent to the tail of a long queue, it
+  // would keep its stack and its children's alive that much longer. Not
+  // from the dispatcher (a timer's function started by poll_timers), nor
+  // where the runtime forbids it (spawn_without_yield).
+  gofer_algorithm* const worker = gofer_algorithm::current();
+  if (worker == nullptr) return;
+  spawn_run& run = this_thread_spawn_run;
+  if (run.picks != worker->picks()) run = {worker->picks(), 0};
+  if (++run.count >= spawn_run_limit && worker->backlog() > spawn_backlog_limit &&
+      spawn_without_yield::allowed() &&
+      !boost::fibers::context::active()->is_context(boost::fibers::type::dispatcher_context)) {
+    assert_no_lock_held("go() yielding to its backlog");
+    boost::this_fiber::yield();
+  }
 }
 
 }  // namespace gofer::detail

@@ -7,6 +7,7 @@
 
 #include "gofer/detail/assert.hpp"
 #include "gofer/runtime.hpp"
+#include "scheduler.hpp"
 
 namespace gofer::detail {
 
@@ -158,6 +159,7 @@ void timer_service::collect_locked(time_point now, firings& due) {
 }
 
 void timer_service::run(firings& due) noexcept {
+  const spawn_without_yield not_here;  // see run_if_due's wait for `sending`
   for (firing& f : due) {
     timer_state& timer = *f.timer;
     if (timer.type == timer_state::kind::func) {

@@ -71,7 +71,11 @@
 // escaping f ends the program with "panic: <type>: <what()>" on stderr and
 // exit status 2, as a Go panic does. An exception escaping main instead
 // propagates out of gofer::run (after the other goroutines are unwound), so
-// callers can handle it.
+// callers can handle it. go does not block, but it may yield: when more than
+// 1,024 goroutines already wait to run on the caller's thread, the caller
+// lets them run before it goes on (where Go's scheduler would preempt a loop
+// that only spawns), so such a loop holds about that many at once instead
+// of all it ever made.
 //
 // run returns what main returned once every other goroutine has ended:
 // blocked ones are unwound as above, runnable ones run until they block (and

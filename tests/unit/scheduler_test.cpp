@@ -6,6 +6,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -270,10 +271,13 @@ TEST_CASE("spawn and join of ten thousand goroutines on four threads, twice") {
 }
 
 TEST_CASE("a tree of goroutines runs nearly depth first: few of its goroutines live at once") {
-  // Skynet's shape, 10^4 leaves. A worker's queue holds at most 256; beyond
+  // Skynet's shape, 10^5 leaves. A worker's queue holds at most 256; beyond
   // that its older half moves to the global queue (Go's runqputslow), so the
   // newest goroutines run first and a level's siblings are not all alive at
-  // once. With one unbounded FIFO queue, 10k+ would be.
+  // once (about 1,500 here). With one unbounded FIFO queue, 100k+ would be;
+  // with a go() that yielded to a backlog of 1,024 whenever there was one,
+  // not only in a loop that only spawns (lib/spawn.cpp), 3,480: each node
+  // that yields keeps its stack and its children's alive behind the queue.
   struct tree {
     static long spawn(int level, std::atomic<int>& alive, std::atomic<int>& peak) {
       const int now_alive = alive.fetch_add(1) + 1;
@@ -298,8 +302,8 @@ TEST_CASE("a tree of goroutines runs nearly depth first: few of its goroutines l
   };
   std::atomic<int> alive{0};
   std::atomic<int> peak{0};
-  const long leaves = gofer::run([&] { return tree::spawn(4, alive, peak); }, {.threads = 1});
-  CHECK(leaves == 10000);
+  const long leaves = gofer::run([&] { return tree::spawn(5, alive, peak); }, {.threads = 1});
+  CHECK(leaves == 100000);
   INFO("peak goroutines alive at once: ", peak.load());
   CHECK(peak.load() < 2000);
 }
@@ -334,6 +338,30 @@ TEST_CASE("goroutines moved to the global queue are not starved by a busy ping-p
         },
         options);
     CHECK(ran.load() == spawned);
+  });
+}
+
+TEST_CASE("a loop that only spawns holds about a thousand goroutines at once, not all it made") {
+  // Go's scheduler preempts such a loop and the goroutines queued so far
+  // run; gofer's go() yields once more than 1,024 wait to run on its worker
+  // and it has itself started 64 since it last switched in (lib/spawn.cpp).
+  // Without that, on one thread all 100k were queued before the first ran
+  // (420 MiB of stack pages).
+  for_each_scheduler([](const gofer::run_options& options) {
+    constexpr long spawned = 100'000;
+    std::atomic<long> finished{0};
+    long peak_waiting = 0;
+    gofer::run(
+        [&] {
+          for (long i = 0; i < spawned; ++i) {
+            gofer::go([&finished] { finished.fetch_add(1, std::memory_order_relaxed); });
+            peak_waiting = std::max(peak_waiting, i + 1 - finished.load(std::memory_order_relaxed));
+          }
+        },
+        options);
+    CHECK(finished.load() == spawned);
+    INFO("peak goroutines started but not ended: ", peak_waiting);
+    CHECK(peak_waiting < 2048);
   });
 }
 
