@@ -60,10 +60,10 @@
 // woken goroutines run in that order. When consecutive goroutines have
 // consecutive stacks, that walk is a constant stride the hardware prefetches;
 // when they are scattered, each step is a TLB miss and a cache miss (bench/
-// stack_order: 22 ns against 370 a step on the VM it was measured on). A
+// stack_order: 20 ns against 320 a step on the VM it was measured on). A
 // LIFO free list scattered them within a few rounds of spawn and exit, and
 // CancelFanout10k's close() spent 0.8-1.2 us a waiter; taking the lowest
-// free stack keeps them in order (0.2-0.4 us). It also keeps the stacks in
+// free stack keeps them in order (0.1-0.25 us). It also keeps the stacks in
 // use packed at the low end, so the slabs wholly free, the ones scavenge
 // can give back, are the high ones. The free stacks are one bitmap per slab.
 // The mappings (address space only, once scavenged) stay for the life of
