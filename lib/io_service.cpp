@@ -39,9 +39,9 @@ auto io_service::holding_running(F f) noexcept {
   }
 }
 
-std::size_t io_service::poll() noexcept {
+std::size_t io_service::poll(bool all) noexcept {
   if (!try_run()) return 0;
-  return holding_running([this] { return context_.poll(); });
+  return holding_running([this, all] { return all ? context_.poll() : context_.poll_one(); });
 }
 
 bool io_service::wait(time_point deadline) noexcept {

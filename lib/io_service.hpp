@@ -66,8 +66,12 @@ class io_service {
   bool listening() const noexcept { return listeners_.load(std::memory_order_acquire) != 0; }
 
   // Runs the handlers that are ready, without blocking, unless another
-  // thread is running the io_context. Returns how many ran.
-  std::size_t poll() noexcept;
+  // thread is running the io_context. Returns how many ran. `all`: every
+  // one (Asio's poll(): reactor passes until one harvests nothing, so at
+  // least two epoll_waits when a completion was ready); else at most one
+  // (poll_one(): one handler a pass harvested earlier, with no system call,
+  // or one pass and the first handler it harvested).
+  std::size_t poll(bool all) noexcept;
   // Blocks in the reactor until one handler ran, interrupt(), or `deadline`
   // (time_point::max(): no deadline). Returns false at once, running
   // nothing, if another thread is running the io_context.

@@ -109,10 +109,10 @@ void runtime::worker_main() {
   this_thread_runtime = nullptr;
 }
 
-scheduler_hooks::time_point runtime::poll_timers() noexcept {
+scheduler_hooks::time_point runtime::poll_timers(bool drain_io) noexcept {
   // The dispatcher's poll, also that of busy workers: I/O completions are
   // taken in without blocking (Go's findrunnable polls netpoll too).
-  if (io_->pending()) io_->poll();
+  if (io_->pending()) io_->poll(drain_io);
   return std::min(timers_->fire_due(), foreign_recheck());
 }
 

@@ -124,7 +124,7 @@ class runtime final : public scheduler_hooks {
   std::string describe_goroutines(report_kind kind);
 
   // scheduler_hooks
-  time_point poll_timers() noexcept override;
+  time_point poll_timers(bool drain_io) noexcept override;
   bool all_asleep() noexcept override;
   void all_idle() noexcept override { stacks_->scavenge(stack_pool::keep::recent_demand); }
   bool io_pending() noexcept override;

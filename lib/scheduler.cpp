@@ -403,7 +403,7 @@ boost::fibers::context* gofer_algorithm::pop_pinned() noexcept {
 boost::fibers::context* gofer_algorithm::choose_next() noexcept {
   // The dispatcher is the one asking exactly when it is not waiting aside.
   const bool from_dispatcher = dispatcher_ == nullptr;
-  if (from_dispatcher) pool_->hooks().poll_timers();
+  if (from_dispatcher) pool_->hooks().poll_timers(drain_io());
   // Now and then, something other than the usual order (Go: schedtick % 61).
   // Two goroutines that hand a value back and forth put each other in
   // runnext forever, and with it busy the queue and the global queue would
@@ -440,6 +440,17 @@ boost::fibers::context* gofer_algorithm::choose_next() noexcept {
   // Nothing else to run: the dispatcher polls for remote wake-ups and, if
   // there are none, parks the thread in suspend_until.
   return std::exchange(dispatcher_, nullptr);
+}
+
+bool gofer_algorithm::drain_io() noexcept {
+  // A lone worker with nothing queued takes in one I/O completion at a time
+  // and runs the goroutine it readies: draining would end every poll with a
+  // second epoll_wait that finds nothing (Asio's poll() runs its reactor
+  // until a pass harvests nothing), two system calls per wake where Go's
+  // netpoll makes one. A busy worker, or one with idle workers beside it,
+  // takes every completion that is ready, so that a burst is readied at once
+  // and spread over the idle workers.
+  return has_own_work() || pool_->idle_count_.load(std::memory_order_relaxed) != 0;
 }
 
 bool gofer_algorithm::has_own_work() noexcept {
@@ -551,7 +562,7 @@ void gofer_algorithm::suspend_until(
   const thread_confined confined{&picks_};
   // Fire due timers first: what they make runnable on this thread notifies
   // nobody, so it must be seen by the checks for work below.
-  auto deadline = std::min(boost_deadline, pool_->hooks().poll_timers());
+  auto deadline = std::min(boost_deadline, pool_->hooks().poll_timers(drain_io()));
   // Spin only while another worker is awake: with all others parked no
   // goroutine runs anywhere, so nothing can become runnable for a spin to
   // catch (timers are ours to fire, and a foreign thread's wake notifies).
@@ -603,7 +614,7 @@ void gofer_algorithm::suspend_until(
     } else {
       // Not reported (a thread outside gofer may still send, or a timer is
       // due): all_asleep may have asked to be called again by a deadline.
-      deadline = std::min(deadline, pool_->hooks().poll_timers());
+      deadline = std::min(deadline, pool_->hooks().poll_timers(drain_io()));
     }
     pool_lock.lock();
     if (any_work_anywhere()) return;

@@ -84,10 +84,14 @@ class spawn_without_yield {
 class scheduler_hooks {
  public:
   using time_point = std::chrono::steady_clock::time_point;
-  // From a dispatcher, holding no lock: fire what is due; returns the real
-  // time at which the next timer is due (time_point::max() if none, or on a
-  // virtual clock).
-  virtual time_point poll_timers() noexcept = 0;
+  // From a dispatcher, holding no lock: fire what is due and take in I/O
+  // completions; returns the real time at which the next timer is due
+  // (time_point::max() if none, or on a virtual clock). `drain_io`: every
+  // completion that is ready, for a worker that has goroutines queued or
+  // idle workers beside it to share a burst with; else at most one, for a
+  // lone worker that will run the goroutine it readies next
+  // (io_service::poll).
+  virtual time_point poll_timers(bool drain_io) noexcept = 0;
   // Every worker is parked and nothing is runnable: every goroutine is
   // blocked. Returns true if that changed (virtual time advanced and fired
   // timers, or a deadlock was reported to main).
@@ -231,6 +235,7 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   boost::fibers::context* peek_runnext() noexcept;
   bool runnext_elsewhere() noexcept;
   bool has_own_work() noexcept;
+  bool drain_io() noexcept;  // see poll_timers
   bool any_work_anywhere() noexcept;
   boost::fibers::context* attach(boost::fibers::context* context) noexcept;
   void wake_an_idle_worker() noexcept;
