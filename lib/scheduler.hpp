@@ -198,10 +198,10 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   void ready_all(boost::fibers::context* const* contexts, std::size_t count) noexcept;
   scheduler_pool& pool() const noexcept { return *pool_; }
   // How many goroutines wait to run in this worker's queue (runnext aside)
-  // and the global queue. From this worker's thread; a snapshot when the
-  // worker is shared.
+  // and the global queue: the mirrors, which publish() keeps with one
+  // worker too. From this worker's thread; a snapshot when it is shared.
   std::size_t backlog() const noexcept {
-    return (shared() ? queued_mirror_.load(std::memory_order_relaxed) : queue_.size()) +
+    return queued_mirror_.load(std::memory_order_relaxed) +
            pool_->global_count_.load(std::memory_order_relaxed);
   }
   // How many times this worker has picked a goroutine to run (wrapping):

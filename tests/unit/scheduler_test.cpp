@@ -273,8 +273,8 @@ TEST_CASE("spawn and join of ten thousand goroutines on four threads, twice") {
 TEST_CASE("a tree of goroutines runs nearly depth first: few of its goroutines live at once") {
   // Skynet's shape, 10^5 leaves (10^4 under TSan). A worker's queue holds
   // at most 256; beyond that its older half moves to the global queue (Go's
-  // runqputslow), so the newest goroutines run first and a level's siblings are not all alive at
-  // once (about 1,500 here). With one unbounded FIFO queue, 100k+ would be;
+  // runqputslow), so the newest goroutines run first and a level's siblings
+  // are not all alive at once (about 1,500 here). With one unbounded FIFO queue, 100k+ would be;
   // with a go() that yielded to a backlog of 1,024 whenever there was one,
   // not only in a loop that only spawns (lib/spawn.cpp), 3,480: each node
   // that yields keeps its stack and its children's alive behind the queue.
