@@ -591,12 +591,18 @@ void gofer_algorithm::suspend_until(
     // once reported a false deadlock (net_test, TSan, 4 threads): we read
     // "no I/O pending" after its completion, and "no work anywhere" after
     // it had taken the goroutine and left the idle list. The poller makes
-    // this check itself when it next runs out of work. Unless it has
-    // nothing left to wait for (the last operation or listener ended on a
-    // goroutine, not in the poller): then it would never come out, so we
-    // wake it. It needs the pool's mutex to leave suspend_until, which we
-    // hold until we are in the idle list: it then finds us idle there.
-    if (!pool_->hooks().io_needs_poller()) pool_->poller_->notify_locked();
+    // this check itself when it next runs out of work. Unless no
+    // operation is pending: then no completion will wake it, and it would
+    // never make the check. Either it has nothing left to wait for (the last
+    // operation or listener ended on a goroutine, not in the poller), or
+    // only a signal registration (io_service::listening), which must not
+    // stop the virtual clock: all_asleep advances it, and a poller blocked
+    // in epoll_wait with no real deadline never would (signal_test, "a
+    // registered signal keeps the virtual clock moving", on 2 threads). So
+    // we wake it. It needs the pool's mutex to leave suspend_until, which we
+    // hold until we are in the idle list: it then finds us idle there, and
+    // is the last to idle itself.
+    if (!pool_->hooks().io_pending()) pool_->poller_->notify_locked();
   } else if (last_to_idle) {
     // And none polls: every goroutine is blocked, unless one waits on I/O.
     pool_lock.unlock();
