@@ -167,7 +167,10 @@ endfunction()
 # Go's testable examples do; tests/docs/run_example.py runs each program and
 # checks it against its own comment:
 #   example.<NAME>         the C++ program, on the virtual clock
-#                          (GOFER_VIRTUAL_TIME=1), so it takes no real time
+#                          (GOFER_VIRTUAL_TIME=1), so it takes no real time;
+#                          once on one thread, compared line by line, and
+#                          once on four, where lines printed at the same
+#                          instant may come in any order (--threads 1,4)
 #   example.<NAME>.go      `go run <file>`, in real time
 #   example.<NAME>.python  `python3 <file>`, in real time
 # The Go and Python runs are left out of sanitizer builds: they do not change
@@ -187,7 +190,7 @@ function(gofer_add_example)
   add_test(NAME example.${arg_NAME}
     COMMAND ${CMAKE_COMMAND} -E env GOFER_VIRTUAL_TIME=1
       ${Python3_EXECUTABLE} ${runner} --source ${CMAKE_CURRENT_SOURCE_DIR}/${main_source}
-      -- $<TARGET_FILE:gofer_demo_${arg_NAME}> ${arg_ARGS})
+      --threads 1,4 -- $<TARGET_FILE:gofer_demo_${arg_NAME}> ${arg_ARGS})
   set_tests_properties(example.${arg_NAME} PROPERTIES LABELS "docs;example" TIMEOUT 60)
 
   set(script_args)

@@ -593,9 +593,10 @@ def main():
     commands.append(command)
 
     picture = Picture()
-    # gofer's virtual clock, on its default single thread.
-    env = dict(os.environ, GOFER_VIRTUAL_TIME="1")
-    env.pop("GOFER_MAXPROCS", None)
+    # gofer's virtual clock, on one thread: events at the same virtual
+    # instant then come in one order, so every run draws the same picture
+    # (on several threads, goroutines woken together may run in any order).
+    env = dict(os.environ, GOFER_VIRTUAL_TIME="1", GOFER_MAXPROCS="1")
     for command in commands:
         run = subprocess.run(command, capture_output=True, text=True, env=env)
         if run.returncode != 0:

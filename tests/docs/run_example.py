@@ -24,12 +24,17 @@ reports a program's non-zero status as its own status 1 and a last line
 `exit status N` on stderr; the program's N is what is compared then, and that
 line is not part of its stderr.
 
-Usage: run_example.py --source FILE [--variant ARGS] [--timeout SECONDS] -- COMMAND...
+Usage: run_example.py --source FILE [--variant ARGS] [--timeout SECONDS]
+                      [--threads 1,4] -- COMMAND...
 The command runs with the current environment; the caller sets what it needs
 (CMake sets GOFER_VIRTUAL_TIME=1 for C++ examples, so they run on the virtual
-clock and print the same thing every time).
+clock, and passes --threads 1,4: a run on one worker thread prints the same
+lines in the same order every time and is compared as the block says; a run
+on four, where goroutines woken at the same virtual instant may print in
+either order, as Go's may, must print the same lines in any order).
 """
 import argparse
+import os
 import pathlib
 import re
 import subprocess
@@ -97,26 +102,17 @@ def matches_with_ellipsis(text: str, wanted) -> bool:
     return re.fullmatch(pattern, text.rstrip("\n")) is not None
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--source", required=True, type=pathlib.Path)
-    parser.add_argument("--timeout", type=float, default=60)
-    parser.add_argument("--variant", default="",
-                        help="check the `Output with VARIANT:` block instead")
-    parser.add_argument("command", nargs="+")
-    args = parser.parse_args()
-
-    wanted, unordered, checked, want_status, want_stderr = expected_output(
-        args.source, args.variant)
+def run_once(args, environment, wanted, unordered, checked, want_status, want_stderr):
+    """Runs the command once with `environment`; returns (problems, stdout
+    lines, stderr lines), problems empty when it printed and ended as the
+    comment blocks say."""
     try:
         result = subprocess.run(args.command, capture_output=True, text=True,
-                                timeout=args.timeout)
+                                timeout=args.timeout, env=environment)
     except FileNotFoundError as error:
-        print(f"cannot run {args.command[0]}: {error} (scripts/install-deps installs it)")
-        return 1
+        return [f"cannot run {args.command[0]}: {error} (scripts/install-deps installs it)"], [], []
     except subprocess.TimeoutExpired:
-        print(f"{args.source}: still running after {args.timeout:g} s")
-        return 1
+        return [f"still running after {args.timeout:g} s"], [], []
     got = [line.rstrip() for line in result.stdout.splitlines()]
     status, stderr = result.returncode, [line.rstrip() for line in result.stderr.splitlines()]
     go_run = pathlib.Path(args.command[0]).name == "go" and args.command[1:2] == ["run"]
@@ -128,22 +124,53 @@ def main() -> int:
     if checked:
         same = sorted(got) == sorted(wanted) if unordered else got == wanted
         if not same:
-            problems.append("output differs from the file's `Output:` comment")
+            problems.append("output differs from the file's `Output:` comment"
+                            + (" (in any order)" if unordered else ""))
     if want_stderr is not None and not matches_with_ellipsis("\n".join(stderr), want_stderr):
         problems.append("stderr differs from the file's `Stderr:` comment")
-    if problems:
-        print(f"{args.source}: " + "; ".join(problems))
-        print("--- got (stdout):")
-        print("\n".join(got))
-        print("--- want:")
-        print("\n".join(wanted))
-        print("--- stderr:")
-        print("\n".join(stderr))
-        if want_stderr is not None:
-            print("--- want (stderr):")
-            print("\n".join(want_stderr))
-        return 1
-    print(f"{args.source}: ok ({len(got)} lines{'' if checked else ', not compared'})")
+    return problems, got, stderr
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--source", required=True, type=pathlib.Path)
+    parser.add_argument("--timeout", type=float, default=60)
+    parser.add_argument("--variant", default="",
+                        help="check the `Output with VARIANT:` block instead")
+    parser.add_argument("--threads", default="",
+                        help="a gofer program: run it once per number in this list "
+                             "(\"1,4\"), with GOFER_MAXPROCS set to it; the first run is "
+                             "compared as the block says, the others in any order")
+    parser.add_argument("command", nargs="+")
+    args = parser.parse_args()
+
+    wanted, unordered, checked, want_status, want_stderr = expected_output(
+        args.source, args.variant)
+    runs = [("", dict(os.environ))]
+    if args.threads:
+        runs = [(f"GOFER_MAXPROCS={count}", dict(os.environ, GOFER_MAXPROCS=count))
+                for count in args.threads.split(",")]
+    for index, (label, environment) in enumerate(runs):
+        # Lines printed at the same (virtual) instant by different goroutines
+        # come in one order on one thread, and may come in any order on
+        # several, as in Go: only the first run holds them to the block's.
+        problems, got, stderr = run_once(args, environment, wanted, unordered or index > 0,
+                                         checked, want_status, want_stderr)
+        if problems:
+            where = f" ({label})" if label else ""
+            print(f"{args.source}{where}: " + "; ".join(problems))
+            print("--- got (stdout):")
+            print("\n".join(got))
+            print("--- want:")
+            print("\n".join(wanted))
+            print("--- stderr:")
+            print("\n".join(stderr))
+            if want_stderr is not None:
+                print("--- want (stderr):")
+                print("\n".join(want_stderr))
+            return 1
+        print(f"{args.source}{' ' + label if label else ''}: ok ({len(got)} lines"
+              f"{'' if checked else ', not compared'})")
     return 0
 
 

@@ -1,8 +1,9 @@
 // The picture of chapter 1 (docs/learn/img/interleaving.svg): the run of
 // demos/learn/01_start/sequential/sequential.cpp, with a trace line at each point where
 // a goroutine starts to run on the thread or stops. A goroutine traces "run"
-// as its first statement and after each blocking call returns, so on gofer's
-// one worker thread the trace's order is the order in which things ran.
+// as its first statement and after each blocking call returns, so on one
+// worker thread (draw_timeline.py runs every picture with GOFER_MAXPROCS=1)
+// the trace's order is the order in which things ran.
 #include "trace.hpp"
 
 #include <gofer/gofer.hpp>
