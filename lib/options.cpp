@@ -26,7 +26,7 @@ std::size_t default_threads() noexcept {
     const unsigned long value = std::strtoul(text, &end, 10);
     if (*end == '\0' && value > 0 && text[0] != '-') return static_cast<std::size_t>(value);
   }
-  return 1;
+  return num_cpu();
 }
 
 }  // namespace gofer

@@ -111,8 +111,8 @@ namespace gofer {
 // The CPUs this process may run on (its affinity mask). Go: runtime.NumCPU.
 std::size_t num_cpu() noexcept;
 // run_options::threads when not given: GOFER_MAXPROCS from the environment
-// if it is a positive number (as GOMAXPROCS is for Go), else 1. (Go's own
-// default is num_cpu(); see docs/differences.md for why gofer's is not yet.)
+// if it is a positive number (as GOMAXPROCS is for Go), else num_cpu(), as
+// Go's default GOMAXPROCS.
 std::size_t default_threads() noexcept;
 
 struct run_options {

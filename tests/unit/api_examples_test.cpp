@@ -37,7 +37,7 @@ TEST_CASE("api.md: gofer/runtime.hpp") {
     gofer::dump(out);                                           // dump(out): every goroutine, a line each
   });
   std::size_t cpus = gofer::num_cpu();                          // num_cpu(): runtime.NumCPU
-  std::size_t threads = gofer::default_threads();               // default_threads(): GOFER_MAXPROCS or 1
+  std::size_t threads = gofer::default_threads();               // default_threads(): GOFER_MAXPROCS or num_cpu()
   // ---
   // clang-format on
   CHECK(answer == 42);
