@@ -123,7 +123,7 @@ TEST_CASE("a goroutine that parks holding a lock aborts") {
   const child_result result = run_in_child([] {
     gofer::run([] {
       spinlock held{lock_rank::timer_send};  // a channel's may nest under it
-      auto ch = gofer::make_chan<int>();  // nobody sends: the receive must park
+      auto ch = gofer::make_chan<int>();     // nobody sends: the receive must park
       held.lock();
       (void)ch.recv();  // parks with `held` taken
     });
