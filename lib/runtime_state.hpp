@@ -53,7 +53,11 @@ class goroutine final : public boost::fibers::fiber_properties {
   const std::uint64_t id;      // 1 for main, then in order of go()
   const std::string name;
   const bool owns_tsan_fiber;
-  bool finished = false;      // its last step is done (goroutine_finished)
+  bool finished = false;  // its last step is done (goroutine_finished)
+  // Made by go() and not yet run: its function, which the fiber made when a
+  // worker first picks it takes over (lib/spawn.cpp start_fiber). Null once
+  // it has a fiber, and for one started with a fiber at once.
+  goroutine_body* unstarted_body = nullptr;
   goroutine* prev = nullptr;  // links in runtime::goroutines_, under its lock
   goroutine* next = nullptr;
 };

@@ -279,6 +279,14 @@ void scheduler_pool::inject(boost::fibers::context* context) noexcept {
 }
 
 boost::fibers::context* gofer_algorithm::attach(boost::fibers::context* context) noexcept {
+  if (goroutine* const g = unstarted_of(context)) {
+    // Its first run: its fiber is made here, and belongs to this thread's
+    // scheduler from birth, whatever the number of workers. No lock held:
+    // making it may map a new slab of stacks.
+    context = start_fiber(*g);
+    (home_ != nullptr ? home_ : boost::fibers::context::active())->attach(context);
+    return context;
+  }
   if (!shared()) return context;
   (home_ != nullptr ? home_ : boost::fibers::context::active())->attach(context);
   return context;
@@ -288,19 +296,28 @@ void gofer_algorithm::schedule(boost::fibers::context* context) noexcept {
   (home_ != nullptr ? home_ : boost::fibers::context::active())->schedule(context);
 }
 
+void gofer_algorithm::spawn(goroutine& g) noexcept {
+  const thread_confined confined{&picks_};
+  GOFER_ASSERT(gofer_algorithm::current() == this && g.unstarted_body != nullptr);
+  make_runnable(unstarted_entry(&g), true);
+}
+
 boost::fibers::context* gofer_algorithm::pop_own(bool runnext_first) noexcept {
-  spinlock_lock lock{lock_, std::defer_lock};
-  if (shared()) lock.lock();
-  if (runnext_ != nullptr && (runnext_first || queue_.empty())) {
-    boost::fibers::context* const context = std::exchange(runnext_, nullptr);
+  boost::fibers::context* context = nullptr;
+  {
+    spinlock_lock lock{lock_, std::defer_lock};
+    if (shared()) lock.lock();
+    if (runnext_ != nullptr && (runnext_first || queue_.empty())) {
+      context = std::exchange(runnext_, nullptr);
+    } else if (!queue_.empty()) {
+      context = queue_.front();
+      queue_.pop_front();
+    } else {
+      return nullptr;
+    }
     publish();
-    return attach(context);
   }
-  if (queue_.empty()) return nullptr;
-  boost::fibers::context* const context = queue_.front();
-  queue_.pop_front();
-  publish();
-  return attach(context);
+  return attach(context);  // after unlocking: it may make a fiber
 }
 
 boost::fibers::context* gofer_algorithm::peek_runnext() noexcept {

@@ -48,12 +48,38 @@
 #include <boost/fiber/scheduler.hpp>
 #include <boost/intrusive_ptr.hpp>
 
+#include "gofer/detail/assert.hpp"
 #include "gofer/detail/spinlock.hpp"
 #include "ranked_mutex.hpp"
 
 namespace gofer::detail {
 
 class gofer_algorithm;
+class goroutine;  // lib/runtime_state.hpp
+
+// A goroutine go() made has no fiber until it first runs (Go allocates a G's
+// stack in newproc; here a stack is a 4 KiB page touched at least, so a
+// program that makes goroutines faster than they start - Skynet's tree -
+// would hold a page for each one waiting). Until then the run queues hold
+// its record in a context's place, tagged by the low bit (records are
+// aligned), and the worker that takes it from a queue makes the fiber
+// there, on its own thread (attach, start_fiber in lib/spawn.cpp). Only
+// attach() looks behind an entry; everything else moves entries around or
+// compares them (runnext mirrors), which the tag does not disturb.
+inline boost::fibers::context* unstarted_entry(goroutine* g) noexcept {
+  const auto bits = reinterpret_cast<std::uintptr_t>(g);
+  GOFER_ASSERT((bits & 1u) == 0);
+  return reinterpret_cast<boost::fibers::context*>(bits | 1u);
+}
+inline goroutine* unstarted_of(boost::fibers::context* entry) noexcept {
+  const auto bits = reinterpret_cast<std::uintptr_t>(entry);
+  return (bits & 1u) != 0 ? reinterpret_cast<goroutine*>(bits & ~std::uintptr_t{1}) : nullptr;
+}
+// lib/spawn.cpp: the fiber of `g`, an unstarted entry just taken from a run
+// queue, with the reference the scheduler keeps until it ends; not yet
+// attached. Ends the program (Go: "fatal error: out of memory") if no stack
+// can be had.
+boost::fibers::context* start_fiber(goroutine& g) noexcept;
 
 // go() yields once more goroutines than this wait to run on its worker (four
 // local queues' worth, about 4 MiB of stack pages), if its caller has started
@@ -186,6 +212,9 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   // Makes `context` runnable from this worker's thread (what
   // context::active()->schedule does, without Boost's thread-local lookup).
   void schedule(boost::fibers::context* context) noexcept;
+  // From this worker's thread: makes a goroutine go() just made, with no
+  // fiber yet, runnable in this worker's runnext (Go: newproc's runqput).
+  void spawn(goroutine& g) noexcept;
 
   // From this worker's thread: makes runnable in this worker's runnext a
   // goroutine woken here that was parked detached (it belongs to no thread;

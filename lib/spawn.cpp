@@ -26,6 +26,9 @@
 // stack, overwriting TSan's own memory (see GOFER_TSAN_UNINSTRUMENTED).
 // Without the hooks here, a goroutine's TSan stack holds exactly the
 // instrumented frames that run on its own account: those of its body.
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -38,6 +41,7 @@
 #include <boost/fiber/policy.hpp>
 #include <boost/version.hpp>
 
+#include "gofer/detail/assert.hpp"
 #include "gofer/detail/sanitizer.hpp"
 #include "gofer/runtime.hpp"
 #include "runtime_state.hpp"
@@ -159,19 +163,55 @@ thread_local spawn_run this_thread_spawn_run;
 
 }  // namespace
 
+boost::fibers::context* start_fiber(goroutine& g) noexcept {
+  goroutine_body* const body = std::exchange(g.unstarted_body, nullptr);
+  GOFER_ASSERT(body != nullptr);
+  boost::intrusive_ptr<boost::fibers::context> fiber;
+  try {
+    // What boost::fibers::fiber's constructor makes; the scheduler then
+    // holds the reference it starts with (fiber::detach drops the other,
+    // as `fiber` going out of scope does here).
+    boost::fibers::fiber_properties* const properties = &g;
+    fiber = boost::fibers::make_worker_context_with_properties(
+        boost::fibers::launch::post, properties, g.parker.owner_runtime->stack_allocator(),
+        goroutine_entry{body});
+  } catch (...) {
+    // Only allocating the stack can throw. go() returned long ago, so there
+    // is nobody to throw to: Go's "fatal error: out of memory" instead.
+    std::fprintf(stderr,
+                 "fatal error: gofer: no stack for goroutine %" PRIu64
+                 " (out of memory, or vm.max_map_count reached with guard pages)\n",
+                 g.id);
+    std::fflush(stderr);
+    std::_Exit(2);
+  }
+  return fiber.get();
+}
+
 void spawn(runtime& rt, std::string name, std::unique_ptr<goroutine_body> body) {
   goroutine* const record = goroutine_started(rt, std::move(name));
-  try {
-    boost::fibers::fiber_properties* const properties = record;
-    boost::fibers::fiber(boost::fibers::launch::post, properties, std::allocator_arg,
-                         rt.stack_allocator(), goroutine_entry{body.get()})
-        .detach();
-  } catch (...) {
-    // Only allocating the stack can throw, before Boost takes the record.
-    goroutine_not_started(record);
-    throw;
+  gofer_algorithm* const here = gofer_algorithm::current();
+  if (here != nullptr && &here->pool() == &rt.scheduler()) {
+    // The usual case: queued with no fiber; the worker that first picks it
+    // makes one (start_fiber).
+    record->parker.handoff_to.store(nullptr, std::memory_order_relaxed);
+    record->unstarted_body = body.release();
+    here->spawn(*record);
+  } else {
+    // A thread of no worker of this runtime (not in practice: go() needs
+    // the runtime of its thread): a fiber now, run where Boost puts it.
+    try {
+      boost::fibers::fiber_properties* const properties = record;
+      boost::fibers::fiber(boost::fibers::launch::post, properties, std::allocator_arg,
+                           rt.stack_allocator(), goroutine_entry{body.get()})
+          .detach();
+    } catch (...) {
+      // Only allocating the stack can throw, before Boost takes the record.
+      goroutine_not_started(record);
+      throw;
+    }
+    body.release();  // the fiber owns it now
   }
-  body.release();  // the fiber owns it now
   // A loop that only spawns (SpawnJoin100k's main) would otherwise queue
   // every goroutine it makes before any of them runs, each holding its
   // stack's page: 100k of them, 420 MiB, on one thread. Go's sysmon preempts

@@ -188,6 +188,11 @@ void stack_pool::give_locked(void* bottom) noexcept {
   lowest_free_slab_ = std::min(lowest_free_slab_, index);
 }
 
+std::size_t stack_pool::in_use() const noexcept {
+  spinlock_lock lock{lock_};
+  return in_use_locked();
+}
+
 void stack_pool::scavenge(keep what) noexcept {
   spinlock_lock lock{lock_};
   const std::size_t keep_warm =

@@ -113,6 +113,9 @@ class stack_pool {
   // stacks.
   void scavenge(keep what) noexcept;
 
+  // Stacks out of the free lists: in goroutines, or in threads' caches.
+  std::size_t in_use() const noexcept;
+
   // How many stacks a thread's cache moves to or from the shared list at
   // once, and the most it holds.
   static constexpr std::size_t cache_batch = 32;
@@ -166,7 +169,7 @@ class stack_pool {
   // A mutex here put the spawning thread and the one ending goroutines to
   // sleep on a futex against each other (12% of a spawn-join on two
   // threads, in the kernel).
-  spinlock lock_{lock_rank::leaf};
+  mutable spinlock lock_{lock_rank::leaf};
   // Every mapping, by ascending base (slab_bases_ is the same bases, packed
   // for slab_index_of's search); unmapped by the destructor.
   std::vector<slab> slabs_;

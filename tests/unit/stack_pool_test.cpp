@@ -197,3 +197,26 @@ TEST_CASE("a goroutine that has ended leaves one page of its stack resident") {
   MESSAGE("ended goroutines holding a second page: " << more_than_one << " of " << goroutines);
 #endif
 }
+
+TEST_CASE("a goroutine made and not yet run holds no stack") {
+  // A stack size no other test uses: a pool of its own, with no stack out.
+  constexpr std::size_t own_stack_size = 96 << 10;
+  constexpr std::size_t goroutines = 500;  // under go()'s backlog limit: main does not yield
+  const auto pool = stack_pool::shared(own_stack_size, false);
+  REQUIRE(pool->in_use() == 0);
+  std::size_t ran = 0;
+  gofer::run(
+      [&] {
+        const gofer::wait_group wg;
+        for (std::size_t i = 0; i < goroutines; ++i)
+          wg.go([&ran] { ++ran; });
+        // None has run (one thread, and main has not blocked): none has a
+        // stack yet. Each would hold a page of one if go() made its fiber.
+        CHECK(ran == 0);
+        CHECK(pool->in_use() == 0);
+        wg.wait();
+        CHECK(ran == goroutines);
+        CHECK(pool->in_use() > 0);  // they ran on stacks of this pool
+      },
+      {.threads = 1, .stack_size = own_stack_size});
+}
