@@ -53,6 +53,8 @@ std::string runtime::describe_goroutines(report_kind kind) {
       text += "blocked outside gofer";  // every goroutine is asleep
     } else if (state == parker::claimed) {
       text += "runnable";  // woken, not yet resumed
+    } else if (g.unstarted_body.load(std::memory_order_relaxed) != nullptr) {
+      text += "runnable";  // made by go(), not yet run (Go says the same)
     } else if (&g == main_ && main_returned) {
       text += "main ended, waiting for goroutines";  // in runtime::shutdown
     } else {

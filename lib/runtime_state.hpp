@@ -56,8 +56,9 @@ class goroutine final : public boost::fibers::fiber_properties {
   bool finished = false;  // its last step is done (goroutine_finished)
   // Made by go() and not yet run: its function, which the fiber made when a
   // worker first picks it takes over (lib/spawn.cpp start_fiber). Null once
-  // it has a fiber, and for one started with a fiber at once.
-  goroutine_body* unstarted_body = nullptr;
+  // it has a fiber, and for one started with a fiber at once. Atomic only
+  // for dump(), which reads it from any thread to say "runnable".
+  std::atomic<goroutine_body*> unstarted_body{nullptr};
   goroutine* prev = nullptr;  // links in runtime::goroutines_, under its lock
   goroutine* next = nullptr;
 };

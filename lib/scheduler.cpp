@@ -298,7 +298,8 @@ void gofer_algorithm::schedule(boost::fibers::context* context) noexcept {
 
 void gofer_algorithm::spawn(goroutine& g) noexcept {
   const thread_confined confined{&picks_};
-  GOFER_ASSERT(gofer_algorithm::current() == this && g.unstarted_body != nullptr);
+  GOFER_ASSERT(gofer_algorithm::current() == this &&
+               g.unstarted_body.load(std::memory_order_relaxed) != nullptr);
   make_runnable(unstarted_entry(&g), true);
 }
 

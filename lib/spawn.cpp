@@ -164,7 +164,7 @@ thread_local spawn_run this_thread_spawn_run;
 }  // namespace
 
 boost::fibers::context* start_fiber(goroutine& g) noexcept {
-  goroutine_body* const body = std::exchange(g.unstarted_body, nullptr);
+  goroutine_body* const body = g.unstarted_body.exchange(nullptr, std::memory_order_relaxed);
   GOFER_ASSERT(body != nullptr);
   boost::intrusive_ptr<boost::fibers::context> fiber;
   try {
@@ -195,7 +195,9 @@ void spawn(runtime& rt, std::string name, std::unique_ptr<goroutine_body> body) 
     // The usual case: queued with no fiber; the worker that first picks it
     // makes one (start_fiber).
     record->parker.handoff_to.store(nullptr, std::memory_order_relaxed);
-    record->unstarted_body = body.release();
+    // Relaxed: the run queue's lock (or the one thread) orders it before
+    // the pick that makes the fiber.
+    record->unstarted_body.store(body.release(), std::memory_order_relaxed);
     here->spawn(*record);
   } else {
     // A thread of no worker of this runtime (not in practice: go() needs

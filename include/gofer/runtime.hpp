@@ -54,9 +54,10 @@
 //   goroutine 2 "ticker" [chan receive]:
 //   goroutine 3 [sync.Mutex.Lock]:
 // A goroutine blocked in gofer shows what it waits for, as deadlock reports
-// do. One that is not shows [running]: gofer cannot tell a goroutine that
-// runs from one queued to run (Go's [runnable]) or one blocked in something
-// gofer does not own (a std::mutex); [runnable] is one just woken. Main,
+// do. One just woken, or made by go() and not yet run, shows [runnable], as
+// in Go. Any other shows [running]: gofer cannot tell a goroutine that runs
+// from one that yielded and waits to run again, or one blocked in something
+// gofer does not own (a std::mutex). Main,
 // once it has returned and run waits for the others, shows
 // [main ended, waiting for goroutines]. The report is a snapshot: each line
 // is true at the moment it was read, and goroutines go on running meanwhile.
