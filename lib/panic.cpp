@@ -3,12 +3,15 @@
 // deadlock nobody caught), a broken internal invariant.
 #include <cxxabi.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <typeinfo>
 
 #include "gofer/errors.hpp"
@@ -28,6 +31,17 @@ std::string demangle(const char* mangled) {
 
 std::terminate_handler terminate_before_gofer = nullptr;
 
+// The first thread to end the program prints why and exits; any other that
+// gets here meanwhile (two goroutines panicking at once on two workers)
+// waits for that exit, as Go's second panicking goroutine waits on paniclk,
+// so one message is printed, whole.
+void claim_the_end() noexcept {
+  static std::atomic<bool> claimed{false};
+  if (!claimed.exchange(true, std::memory_order_acq_rel)) return;
+  for (;;)
+    std::this_thread::sleep_for(std::chrono::hours(1));
+}
+
 // An exception nobody caught ends a gofer program as an unrecovered panic
 // ends a Go one: what was printed so far is flushed, the panic (or, for a
 // deadlock, Go's "fatal error: all goroutines are asleep - deadlock!" and the
@@ -43,6 +57,7 @@ std::terminate_handler terminate_before_gofer = nullptr;
   try {
     std::rethrow_exception(uncaught);
   } catch (const gofer::deadlock& e) {
+    claim_the_end();
     std::fflush(stdout);
     std::fprintf(stderr, "fatal error: %s\n", e.what());
     std::fflush(stderr);
@@ -75,6 +90,7 @@ void panic(std::exception_ptr exception, const char* where) noexcept {
   }
   // Keep what the program printed before the panic, as Go's unbuffered
   // stdout would; then end at once, as Go does (no destructors, exit 2).
+  claim_the_end();
   std::fflush(stdout);
   std::fprintf(stderr, "panic: %s%s%s\n\n(%s)\n", type.c_str(), what.empty() ? "" : ": ",
                what.c_str(), where);
