@@ -132,8 +132,12 @@ void cancel(const std::shared_ptr<context_node>& root, std::error_code err,
   std::vector<std::shared_ptr<context_node>> pending;
   std::vector<std::function<void()>> to_start;
   auto cancel_one = [&](context_node& node) {
-    std::unordered_map<context_node*, std::weak_ptr<context_node>> children;
-    std::unordered_map<after_func_state*, std::shared_ptr<after_func_state>> after_funcs;
+    // Taken out only when there is something to take: most nodes cancelled
+    // have no children and no after_funcs, and building and destroying two
+    // empty hash maps here was a few percent of ContextCancel.
+    std::optional<std::unordered_map<context_node*, std::weak_ptr<context_node>>> children;
+    std::optional<std::unordered_map<after_func_state*, std::shared_ptr<after_func_state>>>
+        after_funcs;
     std::optional<timer> deadline_timer;
     chan<signal> done;
     {
@@ -141,19 +145,23 @@ void cancel(const std::shared_ptr<context_node>& root, std::error_code err,
       if (node.err) return;  // cancelled already: idempotent
       node.err = err;
       node.cause = cause;
-      children.swap(node.children);
-      after_funcs.swap(node.after_funcs);
+      if (!node.children.empty()) children.emplace().swap(node.children);
+      if (!node.after_funcs.empty()) after_funcs.emplace().swap(node.after_funcs);
       deadline_timer.swap(node.deadline_timer);
       done = node.done;
     }
     if (done != nullptr) done.close();
     if (deadline_timer) deadline_timer->stop();
-    for (auto& [raw, weak] : children) {
-      if (auto child = weak.lock()) pending.push_back(std::move(child));
+    if (children) {
+      for (auto& [raw, weak] : *children) {
+        if (auto child = weak.lock()) pending.push_back(std::move(child));
+      }
     }
-    for (auto& [raw, registration] : after_funcs) {
-      if (!registration->claimed.exchange(true, std::memory_order_acq_rel)) {
-        to_start.push_back(std::move(registration->f));
+    if (after_funcs) {
+      for (auto& [raw, registration] : *after_funcs) {
+        if (!registration->claimed.exchange(true, std::memory_order_acq_rel)) {
+          to_start.push_back(std::move(registration->f));
+        }
       }
     }
   };
