@@ -284,10 +284,9 @@ boost::fibers::context* gofer_algorithm::attach(boost::fibers::context* context)
     // scheduler from birth, whatever the number of workers. No lock held:
     // making it may map a new slab of stacks.
     context = start_fiber(*g);
-    (home_ != nullptr ? home_ : boost::fibers::context::active())->attach(context);
-    return context;
+  } else if (!shared()) {
+    return context;  // with one worker, runnable contexts stay attached
   }
-  if (!shared()) return context;
   (home_ != nullptr ? home_ : boost::fibers::context::active())->attach(context);
   return context;
 }
