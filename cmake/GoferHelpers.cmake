@@ -254,13 +254,16 @@ function(gofer_add_script_example)
 endfunction()
 
 # gofer_add_exit_test(NAME panic_test SOURCE unit/panic_main.cpp [ARGS a b]
-#                     STATUS 2 STDERR <regex> [STDOUT <regex>] [TARGET name])
+#                     STATUS 2 STDERR <regex> [STDERR_ONCE <regex>]
+#                     [STDOUT <regex>] [TARGET name])
 #
 # A program that must end a certain way (a Go-style panic or fatal error):
 # builds SOURCE (once per TARGET, default NAME), runs it with ARGS and passes
-# only if it exits with STATUS and its stderr (and stdout, if given) match.
+# only if it exits with STATUS and its stderr (and stdout, if given) match;
+# STDERR_ONCE is a pattern stderr must match exactly once.
 function(gofer_add_exit_test)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;SOURCE;TARGET;STATUS;STDERR;STDOUT" "ARGS")
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;SOURCE;TARGET;STATUS;STDERR;STDERR_ONCE;STDOUT"
+    "ARGS")
   if(NOT arg_NAME OR NOT arg_SOURCE OR NOT DEFINED arg_STATUS OR NOT DEFINED arg_STDERR)
     message(FATAL_ERROR "gofer_add_exit_test needs NAME, SOURCE, STATUS and STDERR")
   endif()
@@ -276,12 +279,16 @@ function(gofer_add_exit_test)
   if(DEFINED arg_STDOUT)
     set(expect_stdout "-DEXPECT_STDOUT=${arg_STDOUT}")
   endif()
+  set(expect_once "")
+  if(DEFINED arg_STDERR_ONCE)
+    set(expect_once "-DEXPECT_STDERR_ONCE=${arg_STDERR_ONCE}")
+  endif()
   add_test(NAME ${arg_NAME}
     COMMAND ${CMAKE_COMMAND}
       -DPROGRAM=$<TARGET_FILE:${arg_TARGET}> "-DARGS=${arg_ARGS}"
       -DEXPECT_STATUS=${arg_STATUS}
       "-DEXPECT_STDERR=${arg_STDERR}"
-      ${expect_stdout}
+      ${expect_stdout} ${expect_once}
       -P ${PROJECT_SOURCE_DIR}/tests/support/expect_panic.cmake)
   set_tests_properties(${arg_NAME} PROPERTIES LABELS unit TIMEOUT 60)
 endfunction()
