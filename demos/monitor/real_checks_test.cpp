@@ -44,6 +44,23 @@ bool ends_with(const std::string& text, std::string_view end) {
   return text.ends_with(end);
 }
 
+// The monitor said it stopped. Its checkers go on while main stops (this
+// monitor's flaw, which cancel.cpp fixes): one that was mid-check when main
+// returned may still report, on another thread, before the run ends it.
+// Only such reports (lines starting with `report`) may follow.
+void check_stopped(const std::string& seen, const std::string& stopped, const std::string& report) {
+  const std::size_t at = seen.find(stopped);
+  REQUIRE(at != std::string::npos);
+  std::string after = seen.substr(at + stopped.size());
+  while (!after.empty()) {
+    const std::size_t end = after.find('\n');
+    REQUIRE(end != std::string::npos);
+    INFO("after the stop: ", after.substr(0, end));
+    CHECK(after.rfind(report, 0) == 0);
+    after.erase(0, end + 1);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("a tcp check is up while the listener listens, and down once it is closed") {
@@ -125,7 +142,7 @@ TEST_CASE("SIGINT after the first report stops the monitor cleanly, with exit st
     INFO(seen);
     CHECK_FALSE(result);
     CHECK_FALSE(contains(seen, " down ("));
-    CHECK(ends_with(seen, "SIGINT received, stopping\nmonitor stopped\n"));
+    check_stopped(seen, "SIGINT received, stopping\nmonitor stopped\n", "check exec:");
   });
 }
 
@@ -142,6 +159,6 @@ TEST_CASE("SIGTERM stops the simulated monitor too, through the same case") {
     INFO(seen);
     CHECK_FALSE(result);
     CHECK_FALSE(contains(seen, "Problem detected"));
-    CHECK(ends_with(seen, "SIGTERM received, stopping\nmonitor stopped\n"));
+    check_stopped(seen, "SIGTERM received, stopping\nmonitor stopped\n", "check health ");
   });
 }
