@@ -115,16 +115,22 @@ gofer_algorithm* gofer_algorithm::current() noexcept {
 }
 
 bool gofer_algorithm::push(boost::fibers::context* context, bool as_next) noexcept {
-  // With one worker there are no thieves: the queue is this thread's alone.
+  if (as_next) {
+    // Go: runqput(next=true). What was there moves to the queue's tail.
+    if (shared()) {
+      // seq_cst: with the seq_cst loads in wake_an_idle_worker, this is one
+      // side of the Dekker pattern whose other is suspend_until's fence.
+      context = runnext_.exchange(context, std::memory_order_seq_cst);
+    } else {
+      // With one worker there are no thieves: runnext is this thread's alone.
+      boost::fibers::context* const displaced = runnext_.load(std::memory_order_relaxed);
+      runnext_.store(context, std::memory_order_relaxed);
+      context = displaced;
+    }
+    if (context == nullptr) return false;
+  }
   spinlock_lock lock{lock_, std::defer_lock};
   if (shared()) lock.lock();
-  if (as_next) {
-    context = std::exchange(runnext_, context);
-    if (context == nullptr) {
-      publish();
-      return false;
-    }
-  }
   queue_.push_back(context);
   if (queue_.size() > local_queue_limit) overflow_locked();
   publish();
@@ -247,16 +253,16 @@ void gofer_algorithm::make_runnable(boost::fibers::context* context, bool as_nex
   // exactly in deadline order.
   const bool woken_by_goroutine =
       !boost::fibers::context::active()->is_context(boost::fibers::type::dispatcher_context);
-  push(context, as_next && woken_by_goroutine);
   // The dispatcher is about to pick: when what it readied is this worker's
   // only work, this worker runs it next and another would wake only to
   // find nothing (a futex wake and a spin per timer: that made every
   // virtual-clock advance cost microseconds on 2 threads). Go's wakep
   // avoids the same waste with its spinning-M count.
+  const bool queued = push(context, as_next && woken_by_goroutine);
   const bool only_work = !woken_by_goroutine &&
-                         runnext_mirror_.load(std::memory_order_relaxed) == nullptr &&
+                         runnext_.load(std::memory_order_relaxed) == nullptr &&
                          queued_mirror_.load(std::memory_order_relaxed) == 1;
-  if (shared() && !only_work) wake_an_idle_worker();
+  if (shared() && !only_work) wake_an_idle_worker(/*ordered=*/!queued);
 }
 
 void scheduler_pool::inject(boost::fibers::context* context) noexcept {
@@ -302,26 +308,36 @@ void gofer_algorithm::spawn(goroutine& g) noexcept {
   make_runnable(unstarted_entry(&g), true);
 }
 
+boost::fibers::context* gofer_algorithm::take_runnext() noexcept {
+  if (!shared()) {
+    boost::fibers::context* const context = runnext_.load(std::memory_order_relaxed);
+    if (context != nullptr) runnext_.store(nullptr, std::memory_order_relaxed);
+    return context;
+  }
+  // Go: runqget's CAS on runnext. Load first: an exchange of an empty slot
+  // would take the line from a thief's reads for nothing.
+  if (runnext_.load(std::memory_order_relaxed) == nullptr) return nullptr;
+  return runnext_.exchange(nullptr, std::memory_order_acq_rel);
+}
+
 boost::fibers::context* gofer_algorithm::pop_own(bool runnext_first) noexcept {
-  boost::fibers::context* context = nullptr;
-  {
+  boost::fibers::context* context = runnext_first ? take_runnext() : nullptr;
+  if (context == nullptr) {
     spinlock_lock lock{lock_, std::defer_lock};
     if (shared()) lock.lock();
-    if (runnext_ != nullptr && (runnext_first || queue_.empty())) {
-      context = std::exchange(runnext_, nullptr);
-    } else if (!queue_.empty()) {
+    if (!queue_.empty()) {
       context = queue_.front();
       queue_.pop_front();
-    } else {
-      return nullptr;
+      publish();
     }
-    publish();
   }
-  return attach(context);  // after unlocking: it may make a fiber
+  if (context == nullptr && !runnext_first) context = take_runnext();
+  if (context == nullptr) return nullptr;
+  return attach(context);  // no lock held: it may make a fiber
 }
 
 boost::fibers::context* gofer_algorithm::peek_runnext() noexcept {
-  return runnext_mirror_.load(std::memory_order_relaxed);
+  return runnext_.load(std::memory_order_relaxed);
 }
 
 boost::fibers::context* gofer_algorithm::steal(bool runnext_too) noexcept {
@@ -343,11 +359,15 @@ boost::fibers::context* gofer_algorithm::steal(bool runnext_too) noexcept {
         taken[k] = victim->queue_.front();
         victim->queue_.pop_front();
       }
-      if (count == 0 && runnext_too && victim->runnext_ != nullptr &&
-          victim->runnext_ == seen_runnext_[i]) {
-        taken[count++] = std::exchange(victim->runnext_, nullptr);
-      }
       victim->publish();
+    }
+    // Its runnext only if it is still the one seen all through our spin
+    // (Go: runqsteal's stealRunNextG, a CAS as here).
+    boost::fibers::context* seen = seen_runnext_[i];
+    if (count == 0 && runnext_too && seen != nullptr &&
+        victim->runnext_.compare_exchange_strong(seen, nullptr, std::memory_order_acq_rel,
+                                                 std::memory_order_relaxed)) {
+      taken[count++] = seen;
     }
     if (count == 0) continue;
     if (count > 1) {
@@ -476,7 +496,7 @@ bool gofer_algorithm::has_own_work() noexcept {
   // The mirrors, not lock_: a spinning worker calls this in a loop, and must
   // not bounce its lock against a thief or a forwarding waker. A hint only:
   // the pick that follows takes the lock.
-  return runnext_mirror_.load(std::memory_order_relaxed) != nullptr ||
+  return runnext_.load(std::memory_order_relaxed) != nullptr ||
          queued_mirror_.load(std::memory_order_relaxed) != 0;
 }
 
@@ -561,13 +581,15 @@ bool gofer_algorithm::spin_for_work() noexcept {
   return found;
 }
 
-void gofer_algorithm::wake_an_idle_worker() noexcept {
+void gofer_algorithm::wake_an_idle_worker(bool ordered) noexcept {
   // Pairs with the fence in suspend_until (Dekker): either we see the idle
-  // worker's count, or it sees the work we just published in the mirrors.
-  std::atomic_thread_fence(std::memory_order_seq_cst);
+  // worker's count, or it sees the work we just published (runnext, or the
+  // queue's mirror). A runnext exchange (seq_cst) does a fence's work for
+  // these seq_cst loads (plain loads on x86, as acquire ones are).
+  if (!ordered) std::atomic_thread_fence(std::memory_order_seq_cst);
   // Go's wakep: a spinning worker will find the work by itself.
-  if (pool_->spinning_.load(std::memory_order_acquire) != 0 ||
-      pool_->idle_count_.load(std::memory_order_acquire) == 0) {
+  if (pool_->spinning_.load(std::memory_order_seq_cst) != 0 ||
+      pool_->idle_count_.load(std::memory_order_seq_cst) == 0) {
     return;
   }
   std::lock_guard lock{pool_->mutex};

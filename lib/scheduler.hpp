@@ -65,7 +65,7 @@ class goroutine;  // lib/runtime_state.hpp
 // aligned), and the worker that takes it from a queue makes the fiber
 // there, on its own thread (attach, start_fiber in lib/spawn.cpp). Only
 // attach() looks behind an entry; everything else moves entries around or
-// compares them (runnext mirrors), which the tag does not disturb.
+// compares them (runnext_), which the tag does not disturb.
 inline boost::fibers::context* unstarted_entry(goroutine* g) noexcept {
   const auto bits = reinterpret_cast<std::uintptr_t>(g);
   GOFER_ASSERT((bits & 1u) == 0);
@@ -247,8 +247,12 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
  private:
   bool shared() const noexcept { return pool_->size() > 1; }
   // Puts a detached context in runnext (handoff) or at the queue's tail;
-  // returns true if it left something stealable.
+  // returns true if it put something in the queue (a displaced runnext, or
+  // the context itself), false if only runnext changed (by an exchange,
+  // which ordered it before any later load when shared).
   bool push(boost::fibers::context* context, bool as_next) noexcept;
+  // Takes what is in runnext, if anything.
+  boost::fibers::context* take_runnext() noexcept;
   void make_runnable(boost::fibers::context* context, bool as_next) noexcept;
   boost::fibers::context* choose_next() noexcept;
   // runnext, then the queue's front; or the front first.
@@ -267,7 +271,9 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   bool drain_io() noexcept;  // see poll_timers
   bool any_work_anywhere() noexcept;
   boost::fibers::context* attach(boost::fibers::context* context) noexcept;
-  void wake_an_idle_worker() noexcept;
+  // `ordered`: the work was published by a locked instruction (push's
+  // runnext exchange), so no fence is needed before looking.
+  void wake_an_idle_worker(bool ordered = false) noexcept;
   void wake_idle_workers(std::size_t wanted) noexcept;
   void notify_locked() noexcept;  // with pool_->mutex held
   bool spin_for_work() noexcept;
@@ -277,24 +283,23 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
 
   const std::shared_ptr<scheduler_pool> pool_;
 
-  spinlock lock_{
-      lock_rank::worker_queue};  // guards runnext_ and queue_: the owner pops, thieves steal
-  boost::fibers::context* runnext_ = nullptr;
+  spinlock lock_{lock_rank::worker_queue};  // guards queue_: the owner pops, thieves steal
   std::deque<boost::fibers::context*> queue_;
-  // Mirrors of runnext_ and queue_.size(), written under lock_ and read
-  // without it by spinning workers, so that looking for work does not
-  // bounce this worker's lock between cores.
-  // Each on its own cache line, and stored only when it changes: a spinning
-  // worker reads queued_mirror_ in a loop, and a busy worker's runnext_
-  // changes at every hand-off (twice per hop of a chain of goroutines).
-  // Sharing a line, or rewriting an unchanged value, would make every
-  // hand-off miss in the cache against the spinner's reads.
-  alignas(64) std::atomic<boost::fibers::context*> runnext_mirror_{nullptr};
+  // Go's runnext, with no lock: the owner (and a waker forwarding to this
+  // worker, awakened()) exchanges a goroutine in and out, a thief takes one
+  // with a compare-exchange. With one worker only its thread touches it,
+  // with plain loads and stores. The exchange that publishes a goroutine is
+  // a locked instruction, so it is also the barrier wake_an_idle_worker
+  // needs before it looks for idle workers (Dekker with suspend_until), as
+  // the CAS on runnext is in Go's runqput. On its own cache line: it
+  // changes twice per hop of a chain of goroutines.
+  alignas(64) std::atomic<boost::fibers::context*> runnext_{nullptr};
+  // queue_.size(), written under lock_ and read without it by spinning
+  // workers, so that looking for work does not bounce this worker's lock
+  // between cores. On its own cache line, and stored only when it changes:
+  // a spinning worker reads it in a loop.
   alignas(64) std::atomic<std::size_t> queued_mirror_{0};
   void publish() noexcept {  // with lock_ held (or by the only worker)
-    if (runnext_mirror_.load(std::memory_order_relaxed) != runnext_) {
-      runnext_mirror_.store(runnext_, std::memory_order_relaxed);
-    }
     if (queued_mirror_.load(std::memory_order_relaxed) != queue_.size()) {
       queued_mirror_.store(queue_.size(), std::memory_order_relaxed);
     }
