@@ -477,8 +477,9 @@ void chain(benchmark::State& state) {
 // yielding. Once Y is computing, main sends to X and blocks until X reports
 // when it resumed. The latency is the time from just before the send to X's
 // resumption: wake_ns, the counter bench/compare reads, is its mean over the
-// rounds, wake_p50_ns and wake_max_ns its median and maximum; compute_ns is
-// Y's mean compute time, for scale. (Go readies the woken goroutine on the
+// rounds, wake_p50_ns and wake_max_ns its median and maximum; send_ns is
+// the mean of its first part, the send until it returns (the rest is main's
+// park and the switch to X); compute_ns is Y's mean compute time, for scale. (Go readies the woken goroutine on the
 // waker's P, so X need not wait for Y.) Needs 2 threads or more; the Time
 // column is one whole round (spawn, placement, wake, Y's compute).
 constexpr std::int64_t stranded_work = 1'000'000;  // LCG steps: about 1 ms
@@ -514,6 +515,7 @@ void stranded_wake(benchmark::State& state) {
     const std::thread::id main_thread = std::this_thread::get_id();
     std::vector<std::int64_t> wake_ns;
     double compute_ns = 0;
+    double send_ns = 0;  // of wake_ns, the send's own part: until it returns
     bool placed = true;
     for (auto _ : st) {
       auto wake = gofer::make_chan<int>();
@@ -539,6 +541,7 @@ void stranded_wake(benchmark::State& state) {
       placed &= spin_until([&] { return y_computing.load(); });
       const std::int64_t sent = now_ns();
       wake.send(1);
+      send_ns += static_cast<double>(now_ns() - sent);
       wake_ns.push_back(resumed.recv().value - sent);
       compute_ns += static_cast<double>(computed.recv().value);
     }
@@ -551,6 +554,7 @@ void stranded_wake(benchmark::State& state) {
     st.counters["wake_p50_ns"] = static_cast<double>(wake_ns[wake_ns.size() / 2]);
     st.counters["wake_max_ns"] = static_cast<double>(wake_ns.back());
     st.counters["compute_ns"] = compute_ns / rounds;
+    st.counters["send_ns"] = send_ns / rounds;
     if (!placed) st.SkipWithError("stranded_wake: X or Y never reached the second thread");
   });
 }

@@ -106,7 +106,8 @@ func compute(steps int) uint64 {
 // blocks until X reports when it resumed. The latency is the time from just
 // before the send to X's resumption: ns/op is its mean over the rounds,
 // p50-ns and max-ns its median and maximum (as chan_bench's wake_ns,
-// wake_p50_ns and wake_max_ns); compute-ns is Y's mean compute time, for
+// wake_p50_ns and wake_max_ns); send-ns is the mean of its first part, the
+// send until it returns (as send_ns); compute-ns is Y's mean compute time, for
 // scale. chan_bench's twin also checks that X runs on a thread other than
 // main's; Go cannot see threads, and with main spinning on one P, X can only
 // run on the other. Needs GOMAXPROCS >= 2.
@@ -116,7 +117,7 @@ func BenchmarkStrandedWake(b *testing.B) {
 	}
 	epoch := time.Now() // time.Since(epoch) reads the monotonic clock
 	wakes := make([]time.Duration, 0, b.N)
-	var computeNs time.Duration
+	var computeNs, sendNs time.Duration // sendNs: the send until it returns
 	for i := 0; i < b.N; i++ {
 		wake := make(chan int)
 		resumed := make(chan time.Duration, 1)
@@ -139,6 +140,7 @@ func BenchmarkStrandedWake(b *testing.B) {
 		}
 		sent := time.Since(epoch)
 		wake <- 1
+		sendNs += time.Since(epoch) - sent
 		wakes = append(wakes, <-resumed-sent)
 		computeNs += <-computed
 	}
@@ -151,4 +153,5 @@ func BenchmarkStrandedWake(b *testing.B) {
 	b.ReportMetric(float64(wakes[len(wakes)/2]), "p50-ns")
 	b.ReportMetric(float64(wakes[len(wakes)-1]), "max-ns")
 	b.ReportMetric(float64(computeNs)/float64(b.N), "compute-ns")
+	b.ReportMetric(float64(sendNs)/float64(b.N), "send-ns")
 }
