@@ -479,9 +479,10 @@ void chain(benchmark::State& state) {
 // resumption: wake_ns, the counter bench/compare reads, is its mean over the
 // rounds, wake_p50_ns and wake_max_ns its median and maximum; send_ns is
 // the mean of its first part, the send until it returns (the rest is main's
-// park and the switch to X); compute_ns is Y's mean compute time, for scale. (Go readies the woken goroutine on the
-// waker's P, so X need not wait for Y.) Needs 2 threads or more; the Time
-// column is one whole round (spawn, placement, wake, Y's compute).
+// park and the switch to X); compute_ns is Y's mean compute time, for
+// scale. (Go readies the woken goroutine on the waker's P, so X need not wait
+// for Y.) Needs 2 threads or more; the Time column is one whole round (spawn,
+// placement, wake, Y's compute).
 constexpr std::int64_t stranded_work = 1'000'000;  // LCG steps: about 1 ms
 
 std::uint64_t compute(std::int64_t steps) {

@@ -8,6 +8,7 @@
 
 #include "gofer/detail/assert.hpp"
 #include "gofer/detail/sanitizer.hpp"
+#include "futex.hpp"
 #include "runtime_state.hpp"
 
 namespace gofer::detail {
@@ -613,7 +614,7 @@ void gofer_algorithm::suspend_until(
   if (any_work_anywhere()) return;
   {
     std::lock_guard lock{wake_mutex_};
-    if (std::exchange(woken_, false)) return;
+    if (woken_.exchange(not_woken, std::memory_order_relaxed) == woken) return;
   }
   auto& idle = pool_->idle_;
   const bool timed = boost_deadline != std::chrono::steady_clock::time_point::max();
@@ -698,23 +699,34 @@ void gofer_algorithm::suspend_until(
   if (polls) {
     // Blocks in the reactor. A notify_locked meanwhile sets woken_ and
     // interrupts the wait (or the next one, if it comes first).
-    bool woken = false;
+    bool was_woken = false;
     {
       std::lock_guard lock{wake_mutex_};
-      woken = std::exchange(woken_, false);
+      was_woken = woken_.exchange(not_woken, std::memory_order_relaxed) == woken;
     }
-    if (!woken) pool_->hooks().wait_io(wait_until);
+    if (!was_woken) pool_->hooks().wait_io(wait_until);
     std::lock_guard lock{wake_mutex_};
-    woken_ = false;
+    woken_.store(not_woken, std::memory_order_relaxed);
   } else {
-    const held_rank held{wake_mutex_};  // the wait needs the std::mutex itself
-    std::unique_lock lock{wake_mutex_.native()};
-    if (wait_until == std::chrono::steady_clock::time_point::max()) {
-      wake_.wait(lock, [this] { return woken_; });
-    } else {
-      wake_.wait_until(lock, wait_until, [this] { return woken_; });
+    // Sleep on the futex word, without wake_mutex_. Claiming `sleeping`
+    // fails if a notify came first (woken); a notify that comes after sees
+    // `sleeping` and makes the futex wake. Either way no wake is lost.
+    std::uint32_t expected = not_woken;
+    if (woken_.compare_exchange_strong(expected, sleeping, std::memory_order_acquire)) {
+      bool in_time = true;
+      while (in_time && woken_.load(std::memory_order_acquire) == sleeping)
+        in_time = futex_wait_until(woken_, sleeping, wait_until);
+      if (!in_time) {
+        // Take the claim back, unless a notify came meanwhile (then woken).
+        expected = sleeping;
+        woken_.compare_exchange_strong(expected, not_woken, std::memory_order_acquire);
+      }
     }
-    woken_ = false;
+    // Waits out a notify_locked still in its futex wake, as the destructor
+    // does, and orders what it published before our look for work.
+    std::lock_guard lock{wake_mutex_};
+    GOFER_ASSERT(woken_.load(std::memory_order_relaxed) != sleeping);
+    woken_.store(not_woken, std::memory_order_relaxed);
   }
   pool_lock.lock();
   if (pool_->poller_ == this) pool_->poller_ = nullptr;
@@ -727,14 +739,15 @@ void gofer_algorithm::notify_locked() noexcept {
   auto& idle = pool_->idle_;
   idle.erase(std::remove(idle.begin(), idle.end(), this), idle.end());
   pool_->idle_count_.store(idle.size(), std::memory_order_release);
-  // Signalled under the lock: once this worker has seen woken_, it may end
-  // and destroy wake_.
+  // Woken under the lock: once this worker has seen woken_, it may end and
+  // be destroyed, and both its wake-up path and its destructor take the
+  // lock first.
   std::lock_guard lock{wake_mutex_};
-  woken_ = true;
+  const std::uint32_t before = woken_.exchange(woken, std::memory_order_release);
   if (pool_->poller_ == this) {
     pool_->hooks().interrupt_io();
-  } else {
-    wake_.notify_one();
+  } else if (before == sleeping) {
+    futex_wake_one(woken_);
   }
 }
 

@@ -36,7 +36,6 @@
 #include <array>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -326,9 +325,14 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   void* main_tsan_fiber_ = nullptr;        // this thread's own (TSan builds)
   void* dispatcher_tsan_fiber_ = nullptr;  // created when first needed
 
-  ranked_mutex wake_mutex_{lock_rank::wake};  // guards woken_
-  std::condition_variable wake_;
-  bool woken_ = false;
+  // A notify's mark, and the futex word a parked worker sleeps on
+  // (lib/futex.hpp): not_woken, woken (notify_locked sets it under
+  // wake_mutex_), or sleeping (the parked worker's own claim, made without
+  // the mutex, so that a notify knows a futex wake is needed). Only the
+  // worker itself clears it, under wake_mutex_.
+  enum : std::uint32_t { not_woken = 0, woken = 1, sleeping = 2 };
+  ranked_mutex wake_mutex_{lock_rank::wake};  // guards woken_'s writes but `sleeping`'s
+  std::atomic<std::uint32_t> woken_{not_woken};
 };
 
 }  // namespace gofer::detail
