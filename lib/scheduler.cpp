@@ -6,9 +6,9 @@
 
 #include <boost/fiber/type.hpp>
 
+#include "futex.hpp"
 #include "gofer/detail/assert.hpp"
 #include "gofer/detail/sanitizer.hpp"
-#include "futex.hpp"
 #include "runtime_state.hpp"
 
 namespace gofer::detail {
