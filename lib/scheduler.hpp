@@ -331,7 +331,9 @@ class gofer_algorithm final : public boost::fibers::algo::algorithm {
   // the mutex, so that a notify knows a futex wake is needed). Only the
   // worker itself clears it, under wake_mutex_.
   enum : std::uint32_t { not_woken = 0, woken = 1, sleeping = 2 };
-  ranked_mutex wake_mutex_{lock_rank::wake};  // guards woken_'s writes but `sleeping`'s
+  // Guards woken_, but for the worker's own claim of `sleeping` and its
+  // taking that claim back.
+  ranked_mutex wake_mutex_{lock_rank::wake};
   std::atomic<std::uint32_t> woken_{not_woken};
 };
 
